@@ -1,0 +1,1 @@
+//! The mask bitmap for local editing (`video_edit`).

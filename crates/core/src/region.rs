@@ -1,0 +1,133 @@
+//! Regions, their base URLs and model spellings, and the exact headers each call needs.
+
+use crate::issue::{Issue, IssueCode};
+use crate::model::{Family, Model};
+use serde_json::Value;
+
+/// Singapore's base URL.
+pub const INTL_BASE_URL: &str = "https://dashscope-intl.aliyuncs.com";
+/// Beijing's base URL.
+pub const CN_BASE_URL: &str = "https://dashscope.aliyuncs.com";
+/// Path of the create-task route, below a base URL.
+pub const CREATE_TASK_PATH: &str = "/api/v1/services/aigc/video-generation/video-synthesis";
+/// Path of the task routes (`/{task_id}`, `/{task_id}/cancel`, and the list itself).
+pub const TASKS_PATH: &str = "/api/v1/tasks";
+/// Path of the upload-policy route (`?action=getPolicy&model=…`).
+pub const UPLOADS_PATH: &str = "/api/v1/uploads";
+
+/// Where DashScope runs.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Region {
+    /// Singapore: `dashscope-intl.aliyuncs.com`, VACE spelled `wan2.1-vace-plus`.
+    Intl,
+    /// Beijing: `dashscope.aliyuncs.com`, VACE spelled `wanx2.1-vace-plus`.
+    Cn,
+    /// Any other base URL (a workspace host, a relay upstream, the simulator).
+    Custom(String),
+}
+
+impl Region {
+    /// The short name used in configuration and by the relay (`intl`, `cn`, or the URL).
+    pub fn name(&self) -> &str {
+        match self {
+            Region::Intl => "intl",
+            Region::Cn => "cn",
+            Region::Custom(url) => url,
+        }
+    }
+
+    /// The base URL, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        match self {
+            Region::Intl => INTL_BASE_URL,
+            Region::Cn => CN_BASE_URL,
+            Region::Custom(url) => url.trim_end_matches('/'),
+        }
+    }
+
+    /// The base URL of a workspace host (`https://{id}.ap-southeast-1.maas.aliyuncs.com`);
+    /// `None` for a custom region.
+    pub fn workspace_base_url(&self, workspace_id: &str) -> Option<String> {
+        match self {
+            Region::Intl => Some(format!("https://{workspace_id}.ap-southeast-1.maas.aliyuncs.com")),
+            Region::Cn => Some(format!("https://{workspace_id}.cn-beijing.maas.aliyuncs.com")),
+            Region::Custom(_) => None,
+        }
+    }
+
+    /// The VACE model spelling this region documents; `None` where either may be used.
+    pub fn vace_model(&self) -> Option<Model> {
+        match self {
+            Region::Intl => Some(Model::Wan21VacePlus),
+            Region::Cn => Some(Model::Wanx21VacePlus),
+            Region::Custom(_) => None,
+        }
+    }
+
+    /// The model to send for `family` in this region (the documented spelling).
+    pub fn model_for(&self, family: Family) -> Model {
+        match family {
+            Family::Vace => self.vace_model().unwrap_or(Model::Wan21VacePlus),
+            Family::VideoEdit27 => Model::Wan27VideoEdit,
+        }
+    }
+}
+
+/// A warning when `model` is a VACE spelling that is not the one `region` documents.
+pub fn check_model_region(region: &Region, model: &str) -> Option<Issue> {
+    let expected = region.vace_model()?;
+    let given = Model::parse(model)?;
+    if given.family() == Family::Vace && given != expected {
+        return Some(Issue::warning(
+            "model",
+            IssueCode::ModelRegionMismatch,
+            format!(
+                "model \"{model}\" is the spelling of the other region; region {} documents \"{}\"",
+                region.name(),
+                expected.as_str()
+            ),
+        ));
+    }
+    None
+}
+
+/// Whether any string in the body is an `oss://` URL (a temporary upload), in which case the
+/// create call must send `X-DashScope-OssResourceResolve: enable`.
+pub fn needs_oss_resolve(body: &Value) -> bool {
+    match body {
+        Value::String(s) => s.starts_with("oss://"),
+        Value::Array(items) => items.iter().any(needs_oss_resolve),
+        Value::Object(map) => map.values().any(needs_oss_resolve),
+        _ => false,
+    }
+}
+
+/// The headers of a create-task call, in order: `(name, value)`. `api_key` is `None` when a
+/// relay holds the key; `workspace` selects a workspace.
+pub fn create_task_headers(
+    api_key: Option<&str>,
+    workspace: Option<&str>,
+    body: &Value,
+) -> Vec<(&'static str, String)> {
+    let mut headers = vec![
+        ("Content-Type", "application/json".to_string()),
+        ("X-DashScope-Async", "enable".to_string()),
+    ];
+    headers.extend(read_headers(api_key, workspace));
+    if needs_oss_resolve(body) {
+        headers.push(("X-DashScope-OssResourceResolve", "enable".to_string()));
+    }
+    headers
+}
+
+/// The headers of a query, cancel, list or upload-policy call: the key and the workspace.
+pub fn read_headers(api_key: Option<&str>, workspace: Option<&str>) -> Vec<(&'static str, String)> {
+    let mut headers = Vec::new();
+    if let Some(key) = api_key {
+        headers.push(("Authorization", format!("Bearer {key}")));
+    }
+    if let Some(ws) = workspace.filter(|w| !w.is_empty()) {
+        headers.push(("X-DashScope-WorkSpace", ws.to_string()));
+    }
+    headers
+}

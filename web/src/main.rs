@@ -1,0 +1,2 @@
+//! wanedit web UI (in progress).
+fn main() {}
