@@ -116,12 +116,22 @@ pub struct Issue {
 impl Issue {
     /// An [`Severity::Error`] issue.
     pub fn error(path: impl Into<String>, code: IssueCode, message: impl Into<String>) -> Self {
-        Issue { path: path.into(), code, message: message.into(), severity: Severity::Error }
+        Issue {
+            path: path.into(),
+            code,
+            message: message.into(),
+            severity: Severity::Error,
+        }
     }
 
     /// A [`Severity::Warning`] issue.
     pub fn warning(path: impl Into<String>, code: IssueCode, message: impl Into<String>) -> Self {
-        Issue { path: path.into(), code, message: message.into(), severity: Severity::Warning }
+        Issue {
+            path: path.into(),
+            code,
+            message: message.into(),
+            severity: Severity::Warning,
+        }
     }
 
     /// Whether this issue blocks sending the body.
@@ -139,7 +149,11 @@ impl fmt::Display for Issue {
         if self.path.is_empty() {
             write!(f, "{level} [{}]: {}", self.code, self.message)
         } else {
-            write!(f, "{level} [{}] at {}: {}", self.code, self.path, self.message)
+            write!(
+                f,
+                "{level} [{}] at {}: {}",
+                self.code, self.path, self.message
+            )
         }
     }
 }

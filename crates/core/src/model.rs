@@ -33,7 +33,6 @@ macro_rules! string_enum {
         }
     };
 }
-pub(crate) use string_enum;
 
 /// `"a", "b", "c"`: a list of allowed values for a message.
 pub(crate) fn quoted_list<'a>(items: impl Iterator<Item = &'a str>) -> String {
@@ -87,8 +86,11 @@ pub enum Model {
 
 impl Model {
     /// Every known model.
-    pub const ALL: &'static [Model] =
-        &[Model::Wan21VacePlus, Model::Wanx21VacePlus, Model::Wan27VideoEdit];
+    pub const ALL: &'static [Model] = &[
+        Model::Wan21VacePlus,
+        Model::Wanx21VacePlus,
+        Model::Wan27VideoEdit,
+    ];
 
     /// The model name as sent in `model`.
     pub fn as_str(self) -> &'static str {
@@ -239,11 +241,41 @@ impl Ratio {
     pub fn output_size(self, resolution: Resolution) -> (u32, u32) {
         let p720 = resolution == Resolution::P720;
         match self {
-            Ratio::R16x9 => if p720 { (1280, 720) } else { (1920, 1080) },
-            Ratio::R9x16 => if p720 { (720, 1280) } else { (1080, 1920) },
-            Ratio::R1x1 => if p720 { (960, 960) } else { (1440, 1440) },
-            Ratio::R4x3 => if p720 { (1104, 832) } else { (1648, 1248) },
-            Ratio::R3x4 => if p720 { (832, 1104) } else { (1248, 1648) },
+            Ratio::R16x9 => {
+                if p720 {
+                    (1280, 720)
+                } else {
+                    (1920, 1080)
+                }
+            }
+            Ratio::R9x16 => {
+                if p720 {
+                    (720, 1280)
+                } else {
+                    (1080, 1920)
+                }
+            }
+            Ratio::R1x1 => {
+                if p720 {
+                    (960, 960)
+                } else {
+                    (1440, 1440)
+                }
+            }
+            Ratio::R4x3 => {
+                if p720 {
+                    (1104, 832)
+                } else {
+                    (1648, 1248)
+                }
+            }
+            Ratio::R3x4 => {
+                if p720 {
+                    (832, 1104)
+                } else {
+                    (1248, 1648)
+                }
+            }
         }
     }
 }

@@ -49,8 +49,12 @@ impl Region {
     /// `None` for a custom region.
     pub fn workspace_base_url(&self, workspace_id: &str) -> Option<String> {
         match self {
-            Region::Intl => Some(format!("https://{workspace_id}.ap-southeast-1.maas.aliyuncs.com")),
-            Region::Cn => Some(format!("https://{workspace_id}.cn-beijing.maas.aliyuncs.com")),
+            Region::Intl => Some(format!(
+                "https://{workspace_id}.ap-southeast-1.maas.aliyuncs.com"
+            )),
+            Region::Cn => Some(format!(
+                "https://{workspace_id}.cn-beijing.maas.aliyuncs.com"
+            )),
             Region::Custom(_) => None,
         }
     }

@@ -1,1 +1,162 @@
-//! (in progress)
+//! `wanedit-relay`: a tiny, deny-by-default CORS relay in front of Alibaba DashScope's
+//! video-editing API, so a browser can use the API (DashScope sends no CORS headers) without
+//! the API key ever reaching the page.
+//!
+//! - [`config`]: flags and environment variables, checked before anything listens.
+//! - [`routes`]: the handful of routes, matched on the raw path; anything else is 404.
+//! - [`cors`] and [`access`]: who may call; [`limits`]: rate and size limits.
+//! - [`upstream`] and [`proxy`]: the forwarded calls; [`upload`]: transparent uploads.
+//! - [`server`]: the handler tying them together; [`Relay`]: start, address, shutdown.
+#![deny(missing_docs)]
+
+pub mod access;
+pub mod config;
+pub mod cors;
+pub mod error;
+pub mod limits;
+pub mod logging;
+pub mod proxy;
+pub mod routes;
+pub mod server;
+#[cfg(feature = "simulate")]
+pub mod simulate;
+pub mod static_files;
+pub mod upload;
+pub mod upstream;
+
+pub use config::{Args, Config};
+pub use error::RelayError;
+
+use server::AppState;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// How long in-flight requests (uploads above all) may run on after a shutdown signal.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
+
+/// A running relay.
+pub struct Relay {
+    addr: SocketAddr,
+    origins: Vec<String>,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<std::io::Result<()>>,
+    #[cfg(feature = "simulate")]
+    sim: Option<wanedit_sim::SimHandle>,
+}
+
+impl Relay {
+    /// Binds, starts the simulator if asked, and serves in the background.
+    #[cfg_attr(not(feature = "simulate"), allow(unused_mut))]
+    pub async fn start(mut config: Config) -> Result<Relay, RelayError> {
+        #[cfg(feature = "simulate")]
+        let sim = if config.simulate { Some(simulate::start(&mut config).await?) } else { None };
+        #[cfg(not(feature = "simulate"))]
+        if config.simulate {
+            return Err(RelayError::Config("this build has no simulator (feature `simulate`)".into()));
+        }
+        let listener = tokio::net::TcpListener::bind(config.listen).await?;
+        let addr = listener.local_addr()?;
+        let origins = config.allowed_origins(addr);
+        let files = match &config.serve {
+            Some(dir) => Some(static_files::StaticFiles::new(dir)?),
+            None => None,
+        };
+        let state = Arc::new(AppState {
+            client: upstream::client(&config)?,
+            limiter: limits::RateLimiter::new(config.rate_limit),
+            uploads: upload::UploadRegistry::default(),
+            origins: origins.clone(),
+            bound: addr,
+            files,
+            config,
+        });
+        let app = server::router(state).into_make_service_with_connect_info::<SocketAddr>();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    let _ = stopped.await;
+                })
+                .await
+        });
+        Ok(Relay {
+            addr,
+            origins,
+            stop: Some(stop),
+            task,
+            #[cfg(feature = "simulate")]
+            sim,
+        })
+    }
+
+    /// The bound address.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The allowed origins in force.
+    pub fn origins(&self) -> &[String] {
+        &self.origins
+    }
+
+    /// The in-process simulator's base URL, with `--simulate`.
+    #[cfg(feature = "simulate")]
+    pub fn sim_base_url(&self) -> Option<String> {
+        self.sim.as_ref().map(|s| s.base_url())
+    }
+
+    /// Stops accepting connections, lets in-flight requests finish for up to `grace`, then
+    /// stops the simulator.
+    pub async fn shutdown(mut self, grace: Duration) -> Result<(), RelayError> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let result = match tokio::time::timeout(grace, &mut self.task).await {
+            Ok(Ok(served)) => served.map_err(RelayError::from),
+            Ok(Err(join)) => Err(RelayError::Io(std::io::Error::other(join))),
+            Err(_) => {
+                tracing::warn!(grace_secs = grace.as_secs(), "requests still running after the grace period; stopping");
+                self.task.abort();
+                Ok(())
+            }
+        };
+        #[cfg(feature = "simulate")]
+        if let Some(sim) = self.sim.take() {
+            sim.shutdown().await;
+        }
+        result
+    }
+}
+
+/// Runs until SIGINT or SIGTERM, then shuts down gracefully.
+pub async fn run(config: Config) -> Result<(), RelayError> {
+    let relay = Relay::start(config).await?;
+    tracing::info!(addr = %relay.local_addr(), origins = ?relay.origins(), "wanedit-relay listening");
+    shutdown_signal().await;
+    tracing::info!("shutting down");
+    relay.shutdown(SHUTDOWN_GRACE).await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

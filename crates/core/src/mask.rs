@@ -1,1 +1,0 @@
-//! The mask bitmap for local editing (`video_edit`).

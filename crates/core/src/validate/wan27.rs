@@ -1,0 +1,170 @@
+//! Rules of `wan2.7-videoedit`: one model, an `input.media` array.
+
+use super::checker::{index, join, type_name, Checker};
+use super::fields::UrlKind;
+use crate::issue::IssueCode;
+use crate::model::{limits, AudioSetting, MediaType, Ratio, Resolution};
+use serde_json::{Map, Value};
+
+const INPUT_FIELDS: &[&str] = &["prompt", "negative_prompt", "media"];
+const PARAM_FIELDS: &[&str] = &[
+    "resolution",
+    "ratio",
+    "duration",
+    "audio_setting",
+    "prompt_extend",
+    "watermark",
+    "seed",
+];
+
+impl Checker {
+    /// Every wan2.7-videoedit rule.
+    pub(crate) fn wan27(&mut self, body: &Map<String, Value>, model: &str) {
+        let Some(input) = self.object(body, "", "input") else {
+            if self.field(body, "input").is_none() {
+                self.missing("input", "");
+            }
+            return;
+        };
+        if input.contains_key("function") {
+            self.error(
+                "input.function",
+                IssueCode::UnexpectedField,
+                format!(
+                    "input.function must not be set for {model}: it is one model without functions"
+                ),
+            );
+        }
+        self.prompt(input, "prompt", limits::WAN27_PROMPT_CHARS, false, model);
+        self.prompt(
+            input,
+            "negative_prompt",
+            limits::NEGATIVE_PROMPT_CHARS,
+            false,
+            model,
+        );
+        let known: Vec<&str> = INPUT_FIELDS
+            .iter()
+            .chain(["function"].iter())
+            .copied()
+            .collect();
+        self.unexpected_keys(input, "input", &known, model);
+        self.media(input, model);
+
+        if let Some(params) = self.object(body, "", "parameters") {
+            self.unexpected_keys(params, "parameters", PARAM_FIELDS, model);
+            self.enumerated(
+                params,
+                "parameters",
+                "resolution",
+                Resolution::parse,
+                Resolution::allowed(),
+            );
+            self.enumerated(
+                params,
+                "parameters",
+                "ratio",
+                Ratio::parse,
+                Ratio::allowed(),
+            );
+            self.enumerated(
+                params,
+                "parameters",
+                "audio_setting",
+                AudioSetting::parse,
+                AudioSetting::allowed(),
+            );
+            if let Some(d) = self.integer(params, "parameters", "duration") {
+                let (lo, hi) = limits::WAN27_DURATION_RANGE_S;
+                if d != 0 && !(lo..=hi).contains(&d) {
+                    self.error(
+                        "parameters.duration",
+                        IssueCode::OutOfRange,
+                        format!("parameters.duration is {d}; allowed: 0 (keep the input's length) or {lo} to {hi} seconds"),
+                    );
+                }
+            }
+            self.seed(params);
+            self.flags(params);
+        }
+    }
+
+    fn media(&mut self, input: &Map<String, Value>, model: &str) {
+        let Some(items) = self.array(input, "input", "media") else {
+            if self.field(input, "media").is_none() {
+                self.missing(
+                    "input.media",
+                    &format!(" for {model}: one {{\"type\":\"video\",\"url\":...}} item"),
+                );
+            }
+            return;
+        };
+        let mut videos = Vec::new();
+        let mut images = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let path = index("input.media", i);
+            let Value::Object(entry) = item else {
+                self.error(
+                    &path,
+                    IssueCode::NotAnObject,
+                    format!(
+                        "{path} must be an object {{\"type\":...,\"url\":...}}, not {}",
+                        type_name(item)
+                    ),
+                );
+                continue;
+            };
+            let kind =
+                self.enumerated(entry, &path, "type", MediaType::parse, MediaType::allowed());
+            if kind.is_none() && self.field(entry, "type").is_none() {
+                self.missing(
+                    &join(&path, "type"),
+                    &format!(": one of {}", MediaType::allowed()),
+                );
+            }
+            let url_kind = match kind {
+                Some(MediaType::ReferenceImage) => UrlKind::RemoteOrDataImage,
+                _ => UrlKind::Remote,
+            };
+            if self.url_field(entry, &path, "url", url_kind).is_none()
+                && self.field(entry, "url").is_none()
+            {
+                self.missing(&join(&path, "url"), "");
+            }
+            self.unexpected_keys(entry, &path, &["type", "url"], model);
+            match kind {
+                Some(MediaType::Video) => videos.push(i),
+                Some(MediaType::ReferenceImage) => images.push(i),
+                None => {}
+            }
+        }
+        if videos.is_empty() {
+            self.error(
+                "input.media",
+                IssueCode::MissingField,
+                format!("input.media has no item of type \"video\"; {model} needs exactly one"),
+            );
+        }
+        if let Some(&extra) = videos.get(1) {
+            let path = join(&index("input.media", extra), "type");
+            self.error(
+                &path,
+                IssueCode::TooManyItems,
+                format!("{path} is a second \"video\": input.media has {} videos; {model} takes exactly one", videos.len()),
+            );
+        }
+        let max = limits::WAN27_MAX_REFERENCE_IMAGES;
+        if let Some(&extra) = images.get(max) {
+            let path = join(&index("input.media", extra), "type");
+            self.error(
+                &path,
+                IssueCode::TooManyItems,
+                format!(
+                    "{path} is reference image number {}: input.media has {} reference images; {model} takes at most {max}",
+                    max + 1,
+                    images.len()
+                ),
+            );
+        }
+    }
+}

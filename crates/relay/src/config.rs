@@ -1,0 +1,548 @@
+//! Command-line flags (each also an environment variable) and the checked configuration the
+//! relay runs with. Everything that can be refused is refused here, before a socket is opened.
+
+use crate::error::RelayError;
+use crate::upload::HostPattern;
+use clap::{Parser, ValueEnum};
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+use url::Url;
+
+/// Default upload-host allowlist: DashScope's OSS buckets.
+pub const DEFAULT_UPLOAD_HOSTS: &str = "https://*.aliyuncs.com";
+
+/// Names that cannot be upstream names because the relay uses them itself.
+const RESERVED_NAMES: &[&str] = &["api", "healthz"];
+
+const AFTER_HELP: &str = "\
+Key-holding mode:
+  DASHSCOPE_API_KEY=sk-...   (environment only, never a flag, so it stays out of `ps`)
+  --api-key-file PATH        (or WANEDIT_API_KEY_FILE)
+  With a key the relay sends `Authorization: Bearer <key>` itself and drops the caller's.
+  It then refuses to start unless callers are restricted by --access-token and/or
+  explicit --allow-origin values.
+
+Logging: RUST_LOG sets the level (default `info`); --log-format json for JSON lines.
+See crates/relay/README.md for routes and the security model.";
+
+/// wanedit-relay: a deny-by-default CORS relay in front of DashScope's video-editing API.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "wanedit-relay", version, after_help = AFTER_HELP)]
+pub struct Args {
+    /// Address to listen on.
+    #[arg(long, env = "WANEDIT_LISTEN", default_value = "127.0.0.1:8787", value_name = "ADDR")]
+    pub listen: SocketAddr,
+
+    /// An upstream as NAME=URL; repeatable. Default: intl=https://dashscope-intl.aliyuncs.com
+    /// and cn=https://dashscope.aliyuncs.com. NAME is the first path segment of relay routes.
+    #[arg(long = "upstream", env = "WANEDIT_UPSTREAM", value_name = "NAME=URL", value_delimiter = ',')]
+    pub upstreams: Vec<String>,
+
+    /// An exact origin (scheme://host[:port]) allowed to call the relay; repeatable. Default:
+    /// only the relay's own origin (and http://localhost:PORT when listening on loopback).
+    #[arg(long = "allow-origin", env = "WANEDIT_ALLOW_ORIGIN", value_name = "ORIGIN", value_delimiter = ',')]
+    pub allow_origins: Vec<String>,
+
+    /// Serve the built web UI from this directory at `/`.
+    #[arg(long, env = "WANEDIT_SERVE", value_name = "DIR")]
+    pub serve: Option<PathBuf>,
+
+    /// Read the DashScope API key from this file (key-holding mode).
+    #[arg(long, env = "WANEDIT_API_KEY_FILE", value_name = "PATH")]
+    pub api_key_file: Option<PathBuf>,
+
+    /// Token callers must send as `X-Relay-Token` (or, in key-holding mode, as
+    /// `Authorization: Bearer <token>`). Prefer the environment variable or the file flag.
+    #[arg(long, env = "WANEDIT_ACCESS_TOKEN", hide_env_values = true, value_name = "TOKEN")]
+    pub access_token: Option<String>,
+
+    /// Read the access token from this file.
+    #[arg(long, env = "WANEDIT_ACCESS_TOKEN_FILE", value_name = "PATH")]
+    pub access_token_file: Option<PathBuf>,
+
+    /// Start the DashScope simulator in-process and add it as upstream `sim`.
+    #[arg(long, env = "WANEDIT_SIMULATE", value_parser = clap::builder::BoolishValueParser::new(), action = clap::ArgAction::SetTrue)]
+    pub simulate: bool,
+
+    /// Simulator clock speed (1 = real time, 60 = one simulated minute per second).
+    #[arg(long, env = "WANEDIT_SIM_TIME_SCALE", value_name = "FACTOR")]
+    pub sim_time_scale: Option<f64>,
+
+    /// Upload host the relay may stream uploads to, as scheme://host[:port] where the host may
+    /// start with `*.` (any subdomain) and the port may be `*`; repeatable.
+    #[arg(long = "upload-host-allow", env = "WANEDIT_UPLOAD_HOST_ALLOW", value_name = "PATTERN", value_delimiter = ',', default_value = DEFAULT_UPLOAD_HOSTS)]
+    pub upload_host_allow: Vec<String>,
+
+    /// Largest upload (the whole multipart form) in bytes.
+    #[arg(long, env = "WANEDIT_MAX_UPLOAD_BYTES", default_value_t = 100 * 1024 * 1024, value_name = "BYTES")]
+    pub max_upload_bytes: u64,
+
+    /// Largest JSON request body in bytes.
+    #[arg(long, env = "WANEDIT_MAX_BODY_BYTES", default_value_t = 1024 * 1024, value_name = "BYTES")]
+    pub max_body_bytes: usize,
+
+    /// Allow the account-wide task list (`GET /{name}/api/v1/tasks`) in key-holding mode.
+    #[arg(long, env = "WANEDIT_ENABLE_LIST", value_parser = clap::builder::BoolishValueParser::new(), action = clap::ArgAction::SetTrue)]
+    pub enable_list: bool,
+
+    /// Seconds to wait for a TCP/TLS connection to an upstream (then 502).
+    #[arg(long, env = "WANEDIT_CONNECT_TIMEOUT", default_value_t = 10, value_name = "SECS")]
+    pub connect_timeout: u64,
+
+    /// Seconds an API call to an upstream may take in total (then 504).
+    #[arg(long, env = "WANEDIT_TIMEOUT", default_value_t = 60, value_name = "SECS")]
+    pub timeout: u64,
+
+    /// Seconds an upload to the upload host may take in total (then 504).
+    #[arg(long, env = "WANEDIT_UPLOAD_TIMEOUT", default_value_t = 900, value_name = "SECS")]
+    pub upload_timeout: u64,
+
+    /// Requests per minute each client IP (IPv6: each /64) may send to upstream routes;
+    /// 0 turns rate limiting off.
+    #[arg(long, env = "WANEDIT_RATE_LIMIT", default_value_t = 120, value_name = "N")]
+    pub rate_limit: u32,
+
+    /// Requests a client may send at once before the per-minute rate applies.
+    #[arg(long, env = "WANEDIT_RATE_BURST", default_value_t = 30, value_name = "N")]
+    pub rate_burst: u32,
+
+    /// The relay's public base URL (e.g. https://relay.example.com) when it sits behind a
+    /// TLS proxy: used for rewritten upload URLs and added to the allowed origins.
+    #[arg(long, env = "WANEDIT_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+
+    /// Log line format.
+    #[arg(long, env = "WANEDIT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+/// How log lines look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// A secret string whose `Debug` and `Display` never show it, so it cannot reach a log line
+/// by accident.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret.
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The secret itself; call sites are few and greppable.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// The key an upstream call carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyMode {
+    /// The caller's own `Authorization` is passed through.
+    PassThrough,
+    /// The relay adds this key and drops the caller's. `real` is false for the simulator's
+    /// demo key, which needs no caller restriction.
+    Held {
+        /// The key.
+        key: Secret,
+        /// Whether it is a real DashScope key (callers must then be restricted).
+        real: bool,
+    },
+}
+
+impl KeyMode {
+    /// Whether the relay adds a key of its own.
+    pub fn holds_key(&self) -> bool {
+        matches!(self, KeyMode::Held { .. })
+    }
+
+    /// Whether the relay holds a real key (not the simulator's).
+    pub fn holds_real_key(&self) -> bool {
+        matches!(self, KeyMode::Held { real: true, .. })
+    }
+}
+
+/// One configured upstream.
+#[derive(Debug, Clone)]
+pub struct Upstream {
+    /// First path segment of its routes.
+    pub name: String,
+    /// Base URL without a trailing slash (`https://dashscope-intl.aliyuncs.com`).
+    pub base: String,
+    /// Which key calls to it carry.
+    pub key: KeyMode,
+}
+
+/// Per-client rate limit.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RateLimit {
+    /// Tokens added per second; 0 means no limit.
+    pub per_second: f64,
+    /// Bucket size.
+    pub burst: f64,
+}
+
+/// The checked configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address to bind.
+    pub listen: SocketAddr,
+    /// Upstreams, in the order given.
+    pub upstreams: Vec<Upstream>,
+    /// Explicit allowed origins, normalised (`scheme://host[:port]`).
+    pub explicit_origins: Vec<String>,
+    /// Directory of the web UI.
+    pub serve: Option<PathBuf>,
+    /// Token callers must present.
+    pub access_token: Option<Secret>,
+    /// Whether to start the simulator.
+    pub simulate: bool,
+    /// Simulator clock speed.
+    pub sim_time_scale: Option<f64>,
+    /// Hosts uploads may be streamed to.
+    pub upload_hosts: Vec<HostPattern>,
+    /// Largest upload.
+    pub max_upload_bytes: u64,
+    /// Largest JSON body.
+    pub max_body_bytes: usize,
+    /// Whether the account-wide list is allowed in key-holding mode.
+    pub enable_list: bool,
+    /// Connect timeout.
+    pub connect_timeout: Duration,
+    /// Total timeout of API calls.
+    pub timeout: Duration,
+    /// Total timeout of uploads.
+    pub upload_timeout: Duration,
+    /// Per-client rate limit.
+    pub rate_limit: RateLimit,
+    /// Public base URL, without a trailing slash.
+    pub public_url: Option<String>,
+    /// Log format.
+    pub log_format: LogFormat,
+}
+
+impl Config {
+    /// Checks `args`. `env_key` is `DASHSCOPE_API_KEY` (passed in so tests need not touch
+    /// the process environment).
+    pub fn from_args(args: Args, env_key: Option<String>) -> Result<Self, RelayError> {
+        let key = resolve_key(env_key, args.api_key_file.as_deref())?;
+        let access_token = resolve_token(args.access_token, args.access_token_file.as_deref())?;
+
+        let specs = if args.upstreams.is_empty() {
+            vec![
+                format!("intl={}", wanedit_core::region::INTL_BASE_URL),
+                format!("cn={}", wanedit_core::region::CN_BASE_URL),
+            ]
+        } else {
+            args.upstreams
+        };
+        let mut upstreams: Vec<Upstream> = Vec::new();
+        for spec in &specs {
+            let (name, base) = parse_upstream(spec)?;
+            if upstreams.iter().any(|u| u.name == name) || (args.simulate && name == "sim") {
+                return Err(RelayError::Config(format!("upstream name {name:?} is given twice")));
+            }
+            let key = match &key {
+                Some(k) => KeyMode::Held { key: k.clone(), real: true },
+                None => KeyMode::PassThrough,
+            };
+            upstreams.push(Upstream { name, base, key });
+        }
+
+        let explicit_origins = args
+            .allow_origins
+            .iter()
+            .map(|o| normalize_origin(o))
+            .collect::<Result<Vec<_>, _>>()?;
+
+        // Deny by default: a relay holding a real key, open to anyone who can reach it, would
+        // hand the key's quota (and bill) to every web page the user visits.
+        if key.is_some() && access_token.is_none() && explicit_origins.is_empty() {
+            return Err(RelayError::Unrestricted);
+        }
+
+        let upload_hosts = args
+            .upload_host_allow
+            .iter()
+            .map(|p| HostPattern::parse(p))
+            .collect::<Result<Vec<_>, _>>()?;
+
+        let public_url = match args.public_url {
+            Some(u) => {
+                let origin = normalize_origin(&u)?;
+                Some(origin)
+            }
+            None => None,
+        };
+        if let Some(scale) = args.sim_time_scale {
+            if !(scale.is_finite() && scale > 0.0) {
+                return Err(RelayError::Config("--sim-time-scale must be a positive number".into()));
+            }
+        }
+        if args.connect_timeout == 0 || args.timeout == 0 || args.upload_timeout == 0 {
+            return Err(RelayError::Config("timeouts must be at least one second".into()));
+        }
+
+        Ok(Config {
+            listen: args.listen,
+            upstreams,
+            explicit_origins,
+            serve: args.serve,
+            access_token,
+            simulate: args.simulate,
+            sim_time_scale: args.sim_time_scale,
+            upload_hosts,
+            max_upload_bytes: args.max_upload_bytes,
+            max_body_bytes: args.max_body_bytes,
+            enable_list: args.enable_list,
+            connect_timeout: Duration::from_secs(args.connect_timeout),
+            timeout: Duration::from_secs(args.timeout),
+            upload_timeout: Duration::from_secs(args.upload_timeout),
+            rate_limit: RateLimit {
+                per_second: f64::from(args.rate_limit) / 60.0,
+                burst: f64::from(args.rate_burst.max(1)),
+            },
+            public_url,
+            log_format: args.log_format,
+        })
+    }
+
+    /// Whether any upstream carries a real key held by the relay.
+    pub fn holds_real_key(&self) -> bool {
+        self.upstreams.iter().any(|u| u.key.holds_real_key())
+    }
+
+    /// The origins allowed once the relay knows its bound address: the explicit ones, or by
+    /// default its own; its own are kept with `--serve` because the UI it serves must work;
+    /// and the public URL's origin.
+    pub fn allowed_origins(&self, bound: SocketAddr) -> Vec<String> {
+        let mut origins = self.explicit_origins.clone();
+        if origins.is_empty() || self.serve.is_some() {
+            origins.extend(own_origins(bound));
+        }
+        if let Some(public) = &self.public_url {
+            origins.push(public.clone());
+        }
+        origins.sort();
+        origins.dedup();
+        origins
+    }
+}
+
+/// `http://<addr>`, plus `http://localhost:<port>` on loopback.
+pub fn own_origins(bound: SocketAddr) -> Vec<String> {
+    let mut origins = vec![format!("http://{bound}")];
+    if bound.ip().is_loopback() {
+        origins.push(format!("http://localhost:{}", bound.port()));
+    }
+    origins
+}
+
+fn resolve_key(env_key: Option<String>, file: Option<&std::path::Path>) -> Result<Option<Secret>, RelayError> {
+    let from_file = match file {
+        Some(path) => Some(read_secret_file(path, "--api-key-file")?),
+        None => None,
+    };
+    let from_env = env_key.map(|k| k.trim().to_string()).filter(|k| !k.is_empty());
+    match (from_env, from_file) {
+        (Some(_), Some(_)) => Err(RelayError::Config(
+            "both DASHSCOPE_API_KEY and --api-key-file are set; give one".into(),
+        )),
+        (Some(k), None) | (None, Some(k)) => {
+            check_header_safe(&k, "the API key")?;
+            Ok(Some(Secret::new(k)))
+        }
+        (None, None) => Ok(None),
+    }
+}
+
+fn resolve_token(flag: Option<String>, file: Option<&std::path::Path>) -> Result<Option<Secret>, RelayError> {
+    let from_file = match file {
+        Some(path) => Some(read_secret_file(path, "--access-token-file")?),
+        None => None,
+    };
+    let flag = flag.map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+    let token = match (flag, from_file) {
+        (Some(_), Some(_)) => {
+            return Err(RelayError::Config("both --access-token and --access-token-file are set".into()))
+        }
+        (Some(t), None) | (None, Some(t)) => t,
+        (None, None) => return Ok(None),
+    };
+    check_header_safe(&token, "the access token")?;
+    // A short token can be guessed over the network; 16 characters of anything is the floor.
+    if token.len() < 16 {
+        return Err(RelayError::Config("the access token must be at least 16 characters".into()));
+    }
+    Ok(Some(Secret::new(token)))
+}
+
+fn read_secret_file(path: &std::path::Path, flag: &str) -> Result<String, RelayError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| RelayError::Config(format!("{flag} {}: {e}", path.display())))?;
+    let text = text.trim().to_string();
+    if text.is_empty() {
+        return Err(RelayError::Config(format!("{flag} {} is empty", path.display())));
+    }
+    Ok(text)
+}
+
+/// Secrets go into header values: printable ASCII only, so none can smuggle a header line.
+fn check_header_safe(value: &str, what: &str) -> Result<(), RelayError> {
+    if value.bytes().all(|b| (0x21..0x7f).contains(&b)) {
+        Ok(())
+    } else {
+        Err(RelayError::Config(format!("{what} may only hold printable ASCII without spaces")))
+    }
+}
+
+/// Parses `NAME=URL`.
+pub fn parse_upstream(spec: &str) -> Result<(String, String), RelayError> {
+    let (name, url) = spec
+        .split_once('=')
+        .ok_or_else(|| RelayError::Config(format!("--upstream {spec:?}: expected NAME=URL")))?;
+    let name = name.trim();
+    if name.is_empty()
+        || name.len() > 32
+        || !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+    {
+        return Err(RelayError::Config(format!(
+            "--upstream {spec:?}: NAME must be 1-32 of a-z 0-9 - _"
+        )));
+    }
+    if RESERVED_NAMES.contains(&name) {
+        return Err(RelayError::Config(format!("--upstream {spec:?}: {name:?} is reserved")));
+    }
+    Ok((name.to_string(), parse_base_url(url.trim())?))
+}
+
+/// Checks an upstream base URL: http(s), a host, no credentials, query or fragment.
+pub fn parse_base_url(raw: &str) -> Result<String, RelayError> {
+    let bad = |why: &str| RelayError::Config(format!("upstream URL {raw:?}: {why}"));
+    let url = Url::parse(raw).map_err(|e| bad(&e.to_string()))?;
+    if url.scheme() != "http" && url.scheme() != "https" {
+        return Err(bad("scheme must be http or https"));
+    }
+    if url.host_str().is_none() {
+        return Err(bad("no host"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(bad("credentials are not allowed in the URL"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(bad("query and fragment are not allowed"));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_string())
+}
+
+/// Normalises an origin to `scheme://host[:port]` (lower case, default port dropped).
+pub fn normalize_origin(raw: &str) -> Result<String, RelayError> {
+    let bad = |why: &str| RelayError::Config(format!("origin {raw:?}: {why}"));
+    if raw.trim() == "*" {
+        return Err(bad("wildcards are not supported; list exact origins"));
+    }
+    let url = Url::parse(raw.trim()).map_err(|e| bad(&e.to_string()))?;
+    if url.scheme() != "http" && url.scheme() != "https" {
+        return Err(bad("scheme must be http or https"));
+    }
+    if !(url.path() == "/" || url.path().is_empty()) || url.query().is_some() || url.fragment().is_some() {
+        return Err(bad("an origin has no path, query or fragment"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(bad("an origin has no credentials"));
+    }
+    Ok(url.origin().ascii_serialization())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(extra: &[&str]) -> Args {
+        let mut argv = vec!["wanedit-relay"];
+        argv.extend_from_slice(extra);
+        Args::parse_from(argv)
+    }
+
+    #[test]
+    fn defaults_are_two_regions_pass_through() {
+        let c = Config::from_args(args(&[]), None).unwrap();
+        let names: Vec<_> = c.upstreams.iter().map(|u| u.name.as_str()).collect();
+        assert_eq!(names, ["intl", "cn"]);
+        assert_eq!(c.upstreams[0].base, "https://dashscope-intl.aliyuncs.com");
+        assert!(!c.holds_real_key());
+        assert_eq!(c.max_upload_bytes, 100 * 1024 * 1024);
+        let bound: SocketAddr = "127.0.0.1:8787".parse().unwrap();
+        assert_eq!(c.allowed_origins(bound), ["http://127.0.0.1:8787", "http://localhost:8787"]);
+    }
+
+    #[test]
+    fn key_without_restriction_is_refused() {
+        let err = Config::from_args(args(&[]), Some("sk-abc".into())).unwrap_err();
+        assert!(matches!(err, RelayError::Unrestricted));
+        assert!(Config::from_args(args(&["--allow-origin", "https://a.example"]), Some("sk-abc".into())).is_ok());
+        assert!(Config::from_args(args(&["--access-token", "0123456789abcdef"]), Some("sk-abc".into())).is_ok());
+        assert!(Config::from_args(args(&["--access-token", "short"]), Some("sk-abc".into())).is_err());
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        let c = Config::from_args(args(&["--access-token", "tok-0123456789abcdef"]), Some("sk-topsecret".into()))
+            .unwrap();
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("sk-topsecret"), "{shown}");
+        assert!(!shown.contains("tok-0123456789abcdef"), "{shown}");
+    }
+
+    #[test]
+    fn origins_are_normalised_and_wildcards_refused() {
+        assert_eq!(normalize_origin("HTTPS://App.Example.com:443/").unwrap(), "https://app.example.com");
+        assert_eq!(normalize_origin("http://localhost:3000").unwrap(), "http://localhost:3000");
+        assert!(normalize_origin("*").is_err());
+        assert!(normalize_origin("https://a.example/path").is_err());
+        assert!(normalize_origin("null").is_err());
+    }
+
+    #[test]
+    fn upstream_specs_are_checked() {
+        assert_eq!(
+            parse_upstream("sim=http://127.0.0.1:9000/").unwrap(),
+            ("sim".to_string(), "http://127.0.0.1:9000".to_string())
+        );
+        assert!(parse_upstream("api=http://x").is_err());
+        assert!(parse_upstream("Bad=http://x").is_err());
+        assert!(parse_upstream("a=ftp://x").is_err());
+        assert!(parse_upstream("a=http://u:p@x").is_err());
+        assert!(parse_upstream("nourl").is_err());
+    }
+
+    #[test]
+    fn explicit_origins_replace_own_unless_serving() {
+        let bound: SocketAddr = "127.0.0.1:9".parse().unwrap();
+        let c = Config::from_args(args(&["--allow-origin", "https://a.example"]), None).unwrap();
+        assert_eq!(c.allowed_origins(bound), ["https://a.example"]);
+        let c = Config::from_args(args(&["--allow-origin", "https://a.example", "--serve", "/tmp"]), None).unwrap();
+        assert_eq!(c.allowed_origins(bound).len(), 3);
+    }
+}

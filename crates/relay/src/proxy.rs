@@ -1,0 +1,192 @@
+//! The forwarded calls. Each builds its upstream URL from the configured base, a fixed
+//! DashScope path and, for task routes, a task id already checked by `routes`; only documented
+//! query parameters are re-encoded onto it; only allowlisted headers go along.
+
+use crate::config::Upstream;
+use crate::error::RelayError;
+use crate::limits::{capped_stream, read_capped};
+use crate::routes::Call;
+use crate::server::AppState;
+use crate::upload::{base_for, check_upload_host, rewrite_policy};
+use crate::upstream::{api_headers, create_headers, read_small, send, stream_back};
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE, HOST};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::time::Instant;
+use url::form_urlencoded;
+use wanedit_core::region::{CREATE_TASK_PATH, TASKS_PATH, UPLOADS_PATH};
+
+/// Query parameters of the task list, as documented; anything else is dropped.
+const LIST_PARAMS: [&str; 7] = ["task_id", "start_time", "end_time", "model_name", "status", "page_no", "page_size"];
+/// Largest upload-policy answer the relay reads to rewrite it.
+const MAX_POLICY_BYTES: usize = 64 * 1024;
+
+/// Forwards `call` to upstream number `index`.
+pub async fn forward(state: &AppState, index: usize, call: Call, request: Request) -> Result<Response, RelayError> {
+    let upstream = &state.config.upstreams[index];
+    let (parts, body) = request.into_parts();
+    let headers = &parts.headers;
+    let timeout = state.config.timeout;
+    let client = &state.client;
+    match call {
+        Call::Create => create(state, upstream, headers, body).await,
+        Call::Query(id) => {
+            let url = format!("{}{TASKS_PATH}/{id}", upstream.base);
+            let request = client.get(url).headers(api_headers(headers, &upstream.key)?).timeout(timeout);
+            Ok(stream_back(send(request, None).await?))
+        }
+        Call::Cancel(id) => {
+            let url = format!("{}{TASKS_PATH}/{id}/cancel", upstream.base);
+            let request = client.post(url).headers(api_headers(headers, &upstream.key)?).timeout(timeout);
+            Ok(stream_back(send(request, None).await?))
+        }
+        Call::List { trailing_slash } => {
+            // With the relay's key, the list shows every task of the account to any caller.
+            if upstream.key.holds_real_key() && !state.config.enable_list {
+                return Err(RelayError::Forbidden(
+                    "the account-wide task list is disabled on this relay (start it with --enable-list)",
+                ));
+            }
+            let query = filter_query(parts.uri.query(), &LIST_PARAMS);
+            let slash = if trailing_slash { "/" } else { "" };
+            let mut url = format!("{}{TASKS_PATH}{slash}", upstream.base);
+            if !query.is_empty() {
+                url = format!("{url}?{query}");
+            }
+            let request = client.get(url).headers(api_headers(headers, &upstream.key)?).timeout(timeout);
+            Ok(stream_back(send(request, None).await?))
+        }
+        Call::UploadPolicy => policy(state, index, upstream, &parts.uri, headers).await,
+        Call::Upload(id) => upload(state, index, &id, headers, body).await,
+    }
+}
+
+async fn create(state: &AppState, upstream: &Upstream, headers: &HeaderMap, body: Body) -> Result<Response, RelayError> {
+    let bytes = read_capped(body, content_length(headers), state.config.max_body_bytes).await?;
+    let json: serde_json::Value =
+        serde_json::from_slice(&bytes).map_err(|e| RelayError::NotJson(e.to_string()))?;
+    // Refused bodies never reach DashScope: submitting is billed, and the answer is better.
+    let issues = wanedit_core::validate(&json);
+    if issues.iter().any(wanedit_core::Issue::is_error) {
+        return Err(RelayError::InvalidBody(issues));
+    }
+    let out = create_headers(headers, &upstream.key, &json)?;
+    let url = format!("{}{CREATE_TASK_PATH}", upstream.base);
+    // The caller's bytes are forwarded as they came, not re-serialised.
+    let request = state.client.post(url).headers(out).body(bytes).timeout(state.config.timeout);
+    Ok(stream_back(send(request, None).await?))
+}
+
+async fn policy(
+    state: &AppState,
+    index: usize,
+    upstream: &Upstream,
+    uri: &axum::http::Uri,
+    headers: &HeaderMap,
+) -> Result<Response, RelayError> {
+    let mut action = None;
+    let mut model = None;
+    for (k, v) in form_urlencoded::parse(uri.query().unwrap_or("").as_bytes()) {
+        match k.as_ref() {
+            "action" if action.is_none() => action = Some(v.into_owned()),
+            "model" if model.is_none() => model = Some(v.into_owned()),
+            _ => {}
+        }
+    }
+    if action.as_deref() != Some("getPolicy") {
+        return Err(RelayError::BadRequest("uploads need action=getPolicy".into()));
+    }
+    let model = model.filter(|m| !m.is_empty() && m.len() <= 64).ok_or_else(|| {
+        RelayError::BadRequest("uploads need a model (1-64 characters)".into())
+    })?;
+    let query = form_urlencoded::Serializer::new(String::new())
+        .append_pair("action", "getPolicy")
+        .append_pair("model", &model)
+        .finish();
+    let url = format!("{}{UPLOADS_PATH}?{query}", upstream.base);
+    let request = state.client.get(url).headers(api_headers(headers, &upstream.key)?).timeout(state.config.timeout);
+    let answer = send(request, None).await?;
+    if answer.status() != StatusCode::OK {
+        return Ok(stream_back(answer));
+    }
+    let status = answer.status();
+    let bytes = read_small(answer, MAX_POLICY_BYTES).await?;
+    let mut json: serde_json::Value =
+        serde_json::from_slice(&bytes).map_err(|_| RelayError::UpstreamBadResponse)?;
+    let base = base_for(
+        state.config.public_url.as_deref(),
+        headers.get(HOST).and_then(|h| h.to_str().ok()),
+        state.bound,
+    );
+    rewrite_policy(&mut json, &state.config.upload_hosts, |target, ttl| {
+        let id = state.uploads.register(index, target, ttl, Instant::now());
+        format!("{base}/{}/oss/{id}", upstream.name)
+    })?;
+    let mut response = (status, axum::Json(json)).into_response();
+    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    Ok(response)
+}
+
+async fn upload(state: &AppState, index: usize, id: &str, headers: &HeaderMap, body: Body) -> Result<Response, RelayError> {
+    let target = state.uploads.lookup(id, index, Instant::now()).ok_or(RelayError::UploadExpired)?;
+    // Checked again: the allowlist alone stands between a caller and an arbitrary POST.
+    let target = check_upload_host(target.as_str(), &state.config.upload_hosts)?;
+    let content_type = headers
+        .get(CONTENT_TYPE)
+        .filter(|v| v.to_str().is_ok_and(|s| s.to_ascii_lowercase().starts_with("multipart/form-data")))
+        .cloned()
+        .ok_or_else(|| RelayError::BadRequest("uploads must be multipart/form-data".into()))?;
+    let max = state.config.max_upload_bytes;
+    let length = content_length(headers).ok_or(RelayError::LengthRequired)?;
+    if length > max {
+        return Err(RelayError::TooLarge(max));
+    }
+    let tripped = Arc::new(AtomicBool::new(false));
+    let stream = capped_stream(body, max, tripped.clone());
+    // Content-Length is passed on so the upload host sees a plain (not chunked) POST, as a
+    // browser would send it; the body is streamed chunk by chunk, never held whole.
+    let request = state
+        .client
+        .post(target)
+        .header(CONTENT_TYPE, content_type)
+        .header(CONTENT_LENGTH, length)
+        .body(reqwest::Body::wrap_stream(stream))
+        .timeout(state.config.upload_timeout);
+    Ok(stream_back(send(request, Some((&tripped, max))).await?))
+}
+
+fn content_length(headers: &HeaderMap) -> Option<u64> {
+    headers.get(CONTENT_LENGTH)?.to_str().ok()?.trim().parse().ok()
+}
+
+/// Keeps the first value of each allowed parameter, re-encoded.
+fn filter_query(raw: Option<&str>, allowed: &[&str]) -> String {
+    let mut out = form_urlencoded::Serializer::new(String::new());
+    let mut seen: Vec<String> = Vec::new();
+    for (k, v) in form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
+        if allowed.contains(&k.as_ref()) && !seen.iter().any(|s| *s == k) {
+            out.append_pair(&k, &v);
+            seen.push(k.into_owned());
+        }
+    }
+    out.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_query_keeps_documented_parameters_only() {
+        let q = filter_query(
+            Some("status=RUNNING&page_no=2&evil=1&status=FAILED&model_name=wan2.7-videoedit&x%0d%0a=y&page_size=a%26b"),
+            &LIST_PARAMS,
+        );
+        assert_eq!(q, "status=RUNNING&page_no=2&model_name=wan2.7-videoedit&page_size=a%26b");
+        assert_eq!(filter_query(None, &LIST_PARAMS), "");
+    }
+}

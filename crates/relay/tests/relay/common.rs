@@ -1,0 +1,283 @@
+//! Test harness: the real `wanedit-relay` binary as a child process (logs captured), the
+//! simulator in-process, small recording upstreams and traps, and a raw HTTP/1.1 client for
+//! requests no well-behaved client library would send.
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{mpsc, Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_wanedit-relay");
+
+/// A valid create body (VACE video repainting, seed 001).
+pub fn valid_body() -> serde_json::Value {
+    serde_json::json!({
+        "model": "wan2.1-vace-plus",
+        "input": {
+            "function": "video_repainting",
+            "prompt": "A black steampunk-style car driven by a gentleman.",
+            "video_url": "http://wanx.alicdn.com/material/20250318/video_repainting_1.mp4"
+        },
+        "parameters": {"control_condition": "depth"}
+    })
+}
+
+/// A running relay child.
+pub struct RelayProc {
+    pub child: Child,
+    pub addr: SocketAddr,
+    pub lines: Arc<Mutex<Vec<String>>>,
+}
+
+/// Starts the relay with `args` (plus `--listen 127.0.0.1:0 --log-format json`) and a clean
+/// environment holding only `env`; waits until it logs its address.
+pub fn start_relay(args: &[&str], env: &[(&str, &str)]) -> RelayProc {
+    match try_start_relay(args, env) {
+        Ok(relay) => relay,
+        Err((status, lines)) => panic!("relay did not start ({status:?}):\n{}", lines.join("\n")),
+    }
+}
+
+/// Like [`start_relay`], but returns the exit status and output if the relay exits instead.
+pub fn try_start_relay(args: &[&str], env: &[(&str, &str)]) -> Result<RelayProc, (Option<ExitStatus>, Vec<String>)> {
+    let mut cmd = Command::new(BIN);
+    cmd.args(["--listen", "127.0.0.1:0", "--log-format", "json"])
+        .args(args)
+        .env_clear()
+        .env("RUST_LOG", "info")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("spawn relay");
+    let lines = Arc::new(Mutex::new(Vec::new()));
+    let (tx, rx) = mpsc::channel::<SocketAddr>();
+    let stdout = child.stdout.take().unwrap();
+    let stderr = child.stderr.take().unwrap();
+    for stream in [Box::new(stdout) as Box<dyn std::io::Read + Send>, Box::new(stderr)] {
+        let lines = lines.clone();
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stream).lines() {
+                let Ok(line) = line else { break };
+                if let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) {
+                    if v["message"] == "wanedit-relay listening" {
+                        if let Some(addr) = v["addr"].as_str().and_then(|a| a.parse().ok()) {
+                            let _ = tx.send(addr);
+                        }
+                    }
+                }
+                lines.lock().unwrap().push(line);
+            }
+        });
+    }
+    drop(tx);
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        match rx.recv_timeout(Duration::from_millis(50)) {
+            Ok(addr) => return Ok(RelayProc { child, addr, lines }),
+            Err(mpsc::RecvTimeoutError::Timeout) | Err(mpsc::RecvTimeoutError::Disconnected) => {
+                if let Ok(Some(status)) = child.try_wait() {
+                    std::thread::sleep(Duration::from_millis(100));
+                    return Err((Some(status), lines.lock().unwrap().clone()));
+                }
+                if Instant::now() > deadline {
+                    let _ = child.kill();
+                    return Err((None, lines.lock().unwrap().clone()));
+                }
+            }
+        }
+    }
+}
+
+impl RelayProc {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// The relay's own origin (allowed by default).
+    pub fn origin(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Peak resident set size so far, in KiB.
+    pub fn vm_hwm_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap()
+    }
+
+    /// SIGTERM, wait, and return the exit status with every line logged.
+    pub fn stop(mut self) -> (ExitStatus, Vec<String>) {
+        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                break self.child.wait().unwrap();
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        // Let the reader threads drain the pipes.
+        std::thread::sleep(Duration::from_millis(100));
+        let lines = self.lines.lock().unwrap().clone();
+        (status, lines)
+    }
+}
+
+impl Drop for RelayProc {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An HTTP client that, like the relay, never follows redirects.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .build()
+        .unwrap()
+}
+
+/// Status, headers and JSON body (Null if not JSON).
+pub async fn json_of(resp: reqwest::Response) -> (u16, HeaderMap, serde_json::Value) {
+    let status = resp.status().as_u16();
+    let headers = resp.headers().clone();
+    let bytes = resp.bytes().await.unwrap();
+    (status, headers, serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null))
+}
+
+/// One request a recording server saw.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub method: String,
+    pub uri: String,
+    pub headers: HeaderMap,
+}
+
+/// How a recording server answers.
+#[derive(Clone)]
+pub enum Reply {
+    /// 200 with this JSON text.
+    Json(&'static str),
+    /// 302 to this location.
+    Redirect(String),
+    /// Sleep, then 200.
+    Slow(Duration),
+    /// An upload policy naming this upload host.
+    Policy(String),
+}
+
+/// A tiny upstream that records every request.
+pub struct Recorder {
+    pub addr: SocketAddr,
+    pub hits: Arc<Mutex<Vec<Hit>>>,
+}
+
+impl Recorder {
+    pub fn base(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn hits(&self) -> Vec<Hit> {
+        self.hits.lock().unwrap().clone()
+    }
+}
+
+pub async fn recorder(reply: Reply) -> Recorder {
+    let hits: Arc<Mutex<Vec<Hit>>> = Arc::default();
+    let seen = hits.clone();
+    let app = axum::Router::new().fallback(move |req: Request| {
+        let seen = seen.clone();
+        let reply = reply.clone();
+        async move {
+            seen.lock().unwrap().push(Hit {
+                method: req.method().to_string(),
+                uri: req.uri().to_string(),
+                headers: req.headers().clone(),
+            });
+            let json = |text: String| {
+                Response::builder()
+                    .status(StatusCode::OK)
+                    .header("content-type", "application/json")
+                    .header("set-cookie", "upstream=1")
+                    .body(Body::from(text))
+                    .unwrap()
+            };
+            match reply {
+                Reply::Json(text) => json(text.to_string()),
+                Reply::Redirect(location) => Response::builder()
+                    .status(StatusCode::FOUND)
+                    .header("location", location)
+                    .body(Body::empty())
+                    .unwrap(),
+                Reply::Slow(delay) => {
+                    tokio::time::sleep(delay).await;
+                    json("{}".into())
+                }
+                Reply::Policy(host) => json(
+                    serde_json::json!({"request_id": "r", "data": {"upload_host": host, "expire_in_seconds": 300}})
+                        .to_string(),
+                ),
+            }
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    Recorder { addr, hits }
+}
+
+/// Sends raw bytes, reads the answer to EOF; returns the status code and the whole answer.
+pub async fn raw(addr: SocketAddr, request: &[u8]) -> (u16, String) {
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream.write_all(request).await.unwrap();
+    let mut buf = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut buf)).await;
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    let status = text.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, text)
+}
+
+/// A loopback port with nothing listening.
+pub fn closed_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().port()
+}
+
+/// Starts the simulator with a frozen clock and these keys.
+pub async fn sim(keys: &[&str]) -> wanedit_sim::SimHandle {
+    let config = wanedit_sim::SimConfig {
+        keys: keys.iter().map(|k| k.to_string()).collect(),
+        ..wanedit_sim::SimConfig::frozen()
+    };
+    wanedit_sim::spawn(config).await.unwrap()
+}
+
+/// The `access-control-*` headers of an answer.
+pub fn cors_headers(headers: &HeaderMap) -> Vec<String> {
+    headers
+        .keys()
+        .map(|k| k.as_str().to_string())
+        .filter(|k| k.starts_with("access-control-"))
+        .collect()
+}

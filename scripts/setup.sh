@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Installs everything the build and the tests need. Idempotent: each tool's version is checked
+# first and only missing or wrong ones are installed, so a warm run takes a few seconds.
+#
+#   Rust:    rustfmt + clippy components, wasm32-unknown-unknown target, crate downloads
+#            (`cargo fetch`, so the offline Trunk build finds every crate)
+#   cargo:   wasm-bindgen-cli (= the wasm-bindgen pin in Cargo.toml), trunk 0.21.x
+#   apt:     chromium, chromium-driver (headless browser tests)
+#   npm:     tests/ deps from tests/package-lock.json: playwright-core (drives the system
+#            Chromium; never downloads a browser) and binaryen 132 (wasm-opt for Trunk)
+#
+# Needs network access to crates.io, the Rust toolchain server (first run), Debian apt and npm.
+# Usage: scripts/setup.sh   (environment: SETUP_SKIP_APT=1 to never call apt-get)
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+setup_start=$(now)
+did=()
+skipped=()
+ok() { skipped+=("$1"); info "  ok       $1"; }
+installing() { did+=("$1"); info "  install  $1"; }
+
+header "setup: Rust toolchain"
+command -v cargo >/dev/null || die "cargo not found: install Rust (https://rustup.rs) first"
+command -v rustup >/dev/null || die "rustup not found: it is needed to add the wasm32 target"
+info "  $(rustc --version)"
+for component in rustfmt clippy; do
+  if rustup component list --installed 2>/dev/null | grep -q "^${component}"; then
+    ok "rustup component $component"
+  else
+    installing "rustup component $component"
+    rustup component add "$component"
+  fi
+done
+if rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  ok "rustup target wasm32-unknown-unknown"
+else
+  installing "rustup target wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+header "setup: system packages (apt)"
+apt_pkgs=()
+[[ -x /usr/bin/chromium ]] || apt_pkgs+=(chromium)
+[[ -x /usr/bin/chromedriver ]] || apt_pkgs+=(chromium-driver)
+if ((${#apt_pkgs[@]} == 0)); then
+  ok "chromium, chromium-driver ($(/usr/bin/chromium --version 2>/dev/null | head -n1))"
+elif [[ -n "${SETUP_SKIP_APT:-}" ]]; then
+  die "missing ${apt_pkgs[*]} and SETUP_SKIP_APT is set"
+else
+  installing "apt: ${apt_pkgs[*]}"
+  as_root apt-get update -q
+  as_root apt-get install -y -q --no-install-recommends "${apt_pkgs[@]}" fonts-liberation
+fi
+
+header "setup: npm packages (tests/)"
+command -v node >/dev/null || die "node not found: install Node.js >= 20"
+command -v npm >/dev/null || die "npm not found"
+# Up to date when every package in the lockfile is installed at the locked version.
+npm_current() {
+  node -e '
+    const fs = require("fs");
+    const lock = JSON.parse(fs.readFileSync("tests/package-lock.json", "utf8"));
+    for (const [path, meta] of Object.entries(lock.packages || {})) {
+      if (!path.startsWith("node_modules/")) continue;
+      const pkg = JSON.parse(fs.readFileSync("tests/" + path + "/package.json", "utf8"));
+      if (pkg.version !== meta.version) process.exit(1);
+    }' 2>/dev/null
+}
+[[ -f tests/package-lock.json ]] || die "tests/package-lock.json is missing (run: npm install --prefix tests)"
+if [[ -d tests/node_modules ]] && npm_current; then
+  ok "tests/node_modules ($(cd tests && node -p 'require("playwright-core/package.json").version' 2>/dev/null | sed 's/^/playwright-core /'))"
+else
+  installing "npm ci (tests/)"
+  (cd tests && npm ci --no-audit --no-fund --loglevel=error)
+fi
+wasm_opt_version="$(wasm-opt --version 2>/dev/null || true)"
+[[ "$(command -v wasm-opt)" == "$REPO/tests/node_modules/.bin/wasm-opt" ]] ||
+  die "wasm-opt on PATH is $(command -v wasm-opt || echo none), expected tests/node_modules/.bin/wasm-opt"
+[[ "$wasm_opt_version" == *"version_${WASM_OPT_VERSION}"* ]] ||
+  die "wasm-opt reports '$wasm_opt_version', expected version_${WASM_OPT_VERSION}"
+info "  wasm-opt: $wasm_opt_version (npm binaryen)"
+
+header "setup: cargo tools"
+# Compile the tools quickly rather than optimally (about 2x faster to install).
+fast_install() {
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    CARGO_PROFILE_RELEASE_OPT_LEVEL=1 cargo install "$@"
+}
+wbg="$(wasm-bindgen --version 2>/dev/null || true)"
+if [[ "$wbg" == "wasm-bindgen $WASM_BINDGEN_VERSION" ]]; then
+  ok "$wbg"
+else
+  installing "wasm-bindgen-cli $WASM_BINDGEN_VERSION (was: ${wbg:-none}; takes ~5 min)"
+  # No --locked: the CLI's own lockfile does not build with the current toolchain.
+  fast_install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+trunk_v="$(trunk --version 2>/dev/null || true)"
+if [[ "$trunk_v" == "trunk ${TRUNK_SERIES}."* ]]; then
+  ok "$trunk_v"
+else
+  installing "trunk ~${TRUNK_SERIES} (was: ${trunk_v:-none}; takes ~9 min)"
+  fast_install trunk --version "~${TRUNK_SERIES}" --locked --force
+fi
+# Trunk.toml pins the same wasm-bindgen version (Trunk runs offline and never downloads).
+grep -q "^wasm_bindgen = \"$WASM_BINDGEN_VERSION\"" Trunk.toml ||
+  die "Trunk.toml [tools] wasm_bindgen must be \"$WASM_BINDGEN_VERSION\" (the pin in Cargo.toml)"
+
+header "setup: crates"
+# Downloads every crate for every target (incl. wasm-only ones) so `trunk build --offline` works.
+cargo fetch --quiet
+ok "cargo fetch"
+
+header "setup: done in $(fmt_secs $(($(now) - setup_start)))"
+if ((${#did[@]})); then
+  info "  installed: ${did[*]}"
+else
+  info "  installed: nothing (all ${#skipped[@]} checks already satisfied)"
+fi

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# THE test command: installs what is missing (scripts/setup.sh), then runs every check.
+#
+#   scripts/test.sh              all steps
+#   scripts/test.sh clippy e2e   only the named steps (see `scripts/test.sh --list`)
+#   SKIP_SETUP=1 scripts/test.sh skip scripts/setup.sh (tools already installed)
+#
+# Every step runs even when an earlier one failed (so one run shows every problem), except
+# steps that need the output of a failed step, which are skipped. Exit status is non-zero
+# when any step failed or was skipped.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+# --- The steps: "key|title|command". Add new checks here (in order). --------------------
+# A step's command runs in bash from the repo root; `needs:<key>` at the start of the command
+# skips the step unless step <key> passed.
+STEPS=(
+  "fmt|cargo fmt --all --check|fmt_check"
+  "clippy|cargo clippy (workspace, all targets, -D warnings)|cargo clippy --workspace --all-targets -- -D warnings"
+  "clippy-wasm|cargo clippy (browser crates on wasm32, -D warnings)|cargo clippy -p wanedit-web --target wasm32-unknown-unknown -- -D warnings"
+  "test|cargo test --workspace|cargo test --workspace"
+  "core-wasm-min|wanedit-core on wasm32 (no default features)|cargo build -p wanedit-core --target wasm32-unknown-unknown --no-default-features"
+  "core-wasm|wanedit-core on wasm32 (default features)|cargo build -p wanedit-core --target wasm32-unknown-unknown"
+  # Later: "client-wasm|wasm-bindgen-test (wanedit-client, headless Chromium)|cargo test -p wanedit-client --target wasm32-unknown-unknown"
+  # Later: relay integration tests (cargo test -p wanedit-relay --test ...) / relay + simulator e2e.
+  "web|trunk build --release --offline (web UI -> dist/)|build_web"
+  "e2e|browser tests (node --test tests/*.spec.mjs, headless Chromium)|needs:web run_e2e"
+)
+
+fmt_check() {
+  # rustfmt's diff is coloured even into a log file unless told otherwise.
+  if [[ -t 1 ]]; then cargo fmt --all --check; else cargo fmt --all --check -- --color never; fi
+}
+
+run_e2e() {
+  rm -rf tests/artifacts
+  local specs=(tests/*.spec.mjs)
+  node --test --test-reporter=spec "${specs[@]}"
+  info "artifacts: $(find tests/artifacts -type f -printf '%p  ' 2>/dev/null)"
+}
+
+if [[ "${1:-}" == "--list" ]]; then
+  for s in "${STEPS[@]}"; do IFS='|' read -r key title _ <<<"$s" && printf '%-14s %s\n' "$key" "$title"; done
+  exit 0
+fi
+selected=("$@")
+for want in "${selected[@]}"; do
+  found=0
+  for s in "${STEPS[@]}"; do [[ "${s%%|*}" == "$want" ]] && found=1; done
+  ((found)) || die "unknown step '$want' (see: scripts/test.sh --list)"
+done
+
+total_start=$(now)
+results=()
+declare -A status=()
+failed=0
+
+if [[ -z "${SKIP_SETUP:-}" ]]; then
+  t0=$(now)
+  if scripts/setup.sh; then
+    results+=("PASS  setup  ($(fmt_secs $(($(now) - t0))))")
+  else
+    die "scripts/setup.sh failed; nothing was tested"
+  fi
+fi
+
+for s in "${STEPS[@]}"; do
+  IFS='|' read -r key title cmd <<<"$s"
+  if ((${#selected[@]})) && [[ " ${selected[*]} " != *" $key "* ]]; then
+    continue
+  fi
+  header "$key: $title"
+  if [[ "$cmd" == needs:* ]]; then
+    dep="${cmd%% *}"
+    dep="${dep#needs:}"
+    cmd="${cmd#* }"
+    if [[ "${status[$dep]:-}" != PASS ]] && { ((${#selected[@]} == 0)) || [[ " ${selected[*]} " == *" $dep "* ]]; }; then
+      info "SKIPPED: needs step '$dep', which did not pass"
+      status[$key]=SKIP
+      results+=("SKIP  $key  (needs $dep)")
+      failed=$((failed + 1))
+      continue
+    fi
+  fi
+  info "\$ $cmd"
+  t0=$(now)
+  # In a subshell with errexit active (it would be ignored inside an `if` condition).
+  set +e
+  (
+    set -e
+    eval "$cmd"
+  )
+  rc=$?
+  set -e
+  if ((rc == 0)); then
+    status[$key]=PASS
+  else
+    status[$key]=FAIL
+    failed=$((failed + 1))
+  fi
+  secs=$(($(now) - t0))
+  info "${status[$key]}: $key in $(fmt_secs "$secs")$( ((rc)) && echo " (exit status $rc)")"
+  results+=("${status[$key]}  $key  ($(fmt_secs "$secs"))")
+done
+
+header "summary"
+for r in "${results[@]}"; do
+  case "$r" in
+    PASS*) printf '%s%s%s\n' "$C_GREEN" "$r" "$C_OFF" ;;
+    *) printf '%s%s%s\n' "$C_RED" "$r" "$C_OFF" ;;
+  esac
+done
+npass=0
+for k in "${!status[@]}"; do [[ "${status[$k]}" == PASS ]] && npass=$((npass + 1)); done
+elapsed=$(fmt_secs $(($(now) - total_start)))
+if ((failed)); then
+  printf '%stest.sh: FAILED: %d of %d steps did not pass (%s)%s\n' "$C_RED" "$failed" "${#status[@]}" "$elapsed" "$C_OFF"
+  exit 1
+fi
+printf '%stest.sh: OK: all %d steps passed (%s)%s\n' "$C_GREEN" "$npass" "$elapsed" "$C_OFF"
