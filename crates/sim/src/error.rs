@@ -141,11 +141,13 @@ impl IntoResponse for SimError {
             )
                 .into_response(),
             Self::NoSuchTask(_) => {
-                let body = json!({"code": "NoSuchTask", "message": self.to_string(), "request_id": rid});
+                let body =
+                    json!({"code": "NoSuchTask", "message": self.to_string(), "request_id": rid});
                 (StatusCode::NOT_FOUND, axum::Json(body)).into_response()
             }
             Self::BadControl(_) => {
-                let body = json!({"code": "BadControl", "message": self.to_string(), "request_id": rid});
+                let body =
+                    json!({"code": "BadControl", "message": self.to_string(), "request_id": rid});
                 (StatusCode::BAD_REQUEST, axum::Json(body)).into_response()
             }
             // Only reachable if a handler returns it outside the connection wrapper, which

@@ -150,7 +150,9 @@ impl Fault {
     }
 
     fn matches(&self, method: &str, path: &str) -> bool {
-        self.path_prefix.as_deref().is_none_or(|p| path.starts_with(p))
+        self.path_prefix
+            .as_deref()
+            .is_none_or(|p| path.starts_with(p))
             && self
                 .method
                 .as_deref()
@@ -252,8 +254,14 @@ mod tests {
         q.push(Fault::status(503).times(2).on_path("/api/v1/tasks"));
         q.push(Fault::drop_connection().on_method("post"));
         assert_eq!(q.take("GET", "/results/x.mp4"), None);
-        assert_eq!(q.take("GET", "/api/v1/tasks/1").unwrap().label(), "status:503");
-        assert_eq!(q.take("POST", "/api/v1/tasks/1").unwrap().label(), "status:503");
+        assert_eq!(
+            q.take("GET", "/api/v1/tasks/1").unwrap().label(),
+            "status:503"
+        );
+        assert_eq!(
+            q.take("POST", "/api/v1/tasks/1").unwrap().label(),
+            "status:503"
+        );
         assert_eq!(q.take("POST", "/api/v1/tasks/1").unwrap().label(), "drop");
         assert!(q.list().is_empty());
     }

@@ -18,7 +18,12 @@ struct Args {
 
     /// A valid API key (repeatable; the env var takes a comma-separated list).
     /// Default: sk-sim.
-    #[arg(long = "key", env = "WANEDIT_SIM_KEYS", value_delimiter = ',', hide_env_values = true)]
+    #[arg(
+        long = "key",
+        env = "WANEDIT_SIM_KEYS",
+        value_delimiter = ',',
+        hide_env_values = true
+    )]
     keys: Vec<String>,
 
     /// Virtual seconds per real second (60 makes a 5-minute task take 5 s; 0 freezes time).
@@ -75,7 +80,11 @@ async fn main() -> std::io::Result<()> {
         config.wan27.run_duration = Duration::from_secs(s);
     }
     // Only the number of keys is logged, never a key.
-    tracing::info!(keys = config.keys.len(), time_scale = config.time_scale, "starting");
+    tracing::info!(
+        keys = config.keys.len(),
+        time_scale = config.time_scale,
+        "starting"
+    );
     let sim = spawn(config).await?;
     println!("wanedit-sim listening on {}", sim.base_url());
     tokio::signal::ctrl_c().await?;

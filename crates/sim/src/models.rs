@@ -81,8 +81,8 @@ pub fn check_submit(body: &Value) -> Result<Submission, SimError> {
         Some(Value::String(s)) => s.clone(),
         Some(_) => return Err(SimError::invalid_parameter("model must be a string")),
     };
-    let family = family(&model)
-        .ok_or_else(|| SimError::api(404, "ModelNotFound", "Model not exist."))?;
+    let family =
+        family(&model).ok_or_else(|| SimError::api(404, "ModelNotFound", "Model not exist."))?;
     let input = match root.get("input") {
         None | Some(Value::Null) => {
             return Err(SimError::api(
@@ -257,7 +257,10 @@ mod tests {
 
     #[test]
     fn rejects_bad_shapes() {
-        assert_eq!(code(check_submit(&json!({"input": {}}))).1, "BadRequest.EmptyModel");
+        assert_eq!(
+            code(check_submit(&json!({"input": {}}))).1,
+            "BadRequest.EmptyModel"
+        );
         assert_eq!(code(check_submit(&json!({"model": "wan9"}))).0, 404);
         assert_eq!(
             code(check_submit(&json!({"model": "wan2.7-videoedit"}))).1,
@@ -265,7 +268,8 @@ mod tests {
         );
         let no_prompt = json!({"model": "wanx2.1-vace-plus", "input": {"function": "video_edit"}});
         assert_eq!(code(check_submit(&no_prompt)).1, "InvalidParameter");
-        let bad_fn = json!({"model": "wanx2.1-vace-plus", "input": {"function": "x", "prompt": "p"}});
+        let bad_fn =
+            json!({"model": "wanx2.1-vace-plus", "input": {"function": "x", "prompt": "p"}});
         assert_eq!(code(check_submit(&bad_fn)).1, "InvalidParameter");
         let two_videos = json!({"model": "wan2.7-videoedit", "input": {"media": [
             {"type": "video", "url": "https://a"}, {"type": "video", "url": "https://b"}]}});

@@ -13,7 +13,12 @@ use serde_json::Value;
 const MAX_STORED_BODY: usize = 1024 * 1024;
 
 /// Headers whose values are never stored.
-const SECRET_HEADERS: [&str; 4] = ["authorization", "cookie", "proxy-authorization", "x-api-key"];
+const SECRET_HEADERS: [&str; 4] = [
+    "authorization",
+    "cookie",
+    "proxy-authorization",
+    "x-api-key",
+];
 
 /// One received request.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -182,7 +187,13 @@ mod tests {
 
     #[test]
     fn routes_are_classified() {
-        assert_eq!(route_of("POST", "/api/v1/services/aigc/video-generation/video-synthesis"), "submit");
+        assert_eq!(
+            route_of(
+                "POST",
+                "/api/v1/services/aigc/video-generation/video-synthesis"
+            ),
+            "submit"
+        );
         assert_eq!(route_of("GET", "/api/v1/tasks/"), "task_list");
         assert_eq!(route_of("GET", "/api/v1/tasks/abc"), "task_get");
         assert_eq!(route_of("POST", "/api/v1/tasks/abc/cancel"), "task_cancel");
@@ -193,7 +204,10 @@ mod tests {
     #[test]
     fn secrets_are_redacted() {
         let mut h = HeaderMap::new();
-        h.insert("authorization", HeaderValue::from_static("Bearer sk-secret"));
+        h.insert(
+            "authorization",
+            HeaderValue::from_static("Bearer sk-secret"),
+        );
         h.insert("x-dashscope-async", HeaderValue::from_static("enable"));
         let r = redacted_headers(&h);
         assert_eq!(r["authorization"], "Bearer <redacted>");

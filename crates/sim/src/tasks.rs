@@ -6,8 +6,8 @@
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
-use serde::Serialize;
 use crate::models::{Family, Submission};
+use serde::Serialize;
 
 /// Task states DashScope reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -303,7 +303,11 @@ mod tests {
         let st: Vec<_> = s.all().map(|t| t.status).collect();
         assert_eq!(
             st,
-            [TaskStatus::Running, TaskStatus::Running, TaskStatus::Pending]
+            [
+                TaskStatus::Running,
+                TaskStatus::Running,
+                TaskStatus::Pending
+            ]
         );
         // One long jump replays: a, b end at 110, c starts at 110 and ends at 210.
         s.advance(1000, timing);
@@ -329,7 +333,19 @@ mod tests {
         s.advance(200, timing);
         assert_eq!(s.get("a").unwrap().status, TaskStatus::Failed);
         assert_eq!(s.get("b").unwrap().status, TaskStatus::Canceled);
-        assert_eq!(s.fail("a", s.get("a").unwrap().fail.clone().unwrap()), Some(false));
-        assert_eq!(s.fail("zz", FailSpec { code: String::new(), message: String::new() }), None);
+        assert_eq!(
+            s.fail("a", s.get("a").unwrap().fail.clone().unwrap()),
+            Some(false)
+        );
+        assert_eq!(
+            s.fail(
+                "zz",
+                FailSpec {
+                    code: String::new(),
+                    message: String::new()
+                }
+            ),
+            None
+        );
     }
 }

@@ -171,13 +171,29 @@ impl Uploads {
             .decode(policy_b64)
             .ok()
             .and_then(|b| serde_json::from_slice(&b).ok())
-            .ok_or_else(|| SimError::oss(400, "InvalidPolicyDocument", "Invalid Policy: Invalid JSON."))?;
+            .ok_or_else(|| {
+                SimError::oss(
+                    400,
+                    "InvalidPolicyDocument",
+                    "Invalid Policy: Invalid JSON.",
+                )
+            })?;
         let expires = policy["expiration"]
             .as_str()
             .and_then(timefmt::parse_iso_utc)
-            .ok_or_else(|| SimError::oss(400, "InvalidPolicyDocument", "Invalid Policy: Invalid expiration."))?;
+            .ok_or_else(|| {
+                SimError::oss(
+                    400,
+                    "InvalidPolicyDocument",
+                    "Invalid Policy: Invalid expiration.",
+                )
+            })?;
         if now_ms >= expires {
-            return Err(SimError::oss(403, "AccessDenied", "Invalid according to Policy: Policy expired."));
+            return Err(SimError::oss(
+                403,
+                "AccessDenied",
+                "Invalid according to Policy: Policy expired.",
+            ));
         }
         let mut max_bytes = u64::MAX;
         let mut dir = None;
@@ -206,7 +222,9 @@ impl Uploads {
         }
         let dir = dir.unwrap_or_default();
         let key = field("key");
-        let name = key.strip_prefix(dir.as_str()).and_then(|r| r.strip_prefix('/'));
+        let name = key
+            .strip_prefix(dir.as_str())
+            .and_then(|r| r.strip_prefix('/'));
         if dir.is_empty() || name.is_none_or(str::is_empty) {
             return Err(SimError::oss(
                 403,
@@ -215,7 +233,11 @@ impl Uploads {
             ));
         }
         let model = self.dirs.get(&dir).cloned().ok_or_else(|| {
-            SimError::oss(403, "AccessDenied", "Invalid according to Policy: unknown upload directory.")
+            SimError::oss(
+                403,
+                "AccessDenied",
+                "Invalid according to Policy: unknown upload directory.",
+            )
         })?;
         Ok(Grant {
             key: key.to_string(),
@@ -241,7 +263,13 @@ impl Uploads {
     }
 
     /// Checks that `oss://key` can be used by a task of `model` now.
-    pub fn resolve(&self, url: &str, model: &str, now_ms: u64, ttl_ms: u64) -> Result<(), ResolveError> {
+    pub fn resolve(
+        &self,
+        url: &str,
+        model: &str,
+        now_ms: u64,
+        ttl_ms: u64,
+    ) -> Result<(), ResolveError> {
         let key = url.strip_prefix("oss://").unwrap_or(url);
         let obj = self.objects.get(key).ok_or(ResolveError::Missing)?;
         if now_ms >= obj.stored_ms + ttl_ms {
@@ -267,9 +295,15 @@ mod tests {
     fn form(u: &Uploads, data: &Value, name: &str) -> HashMap<String, String> {
         let mut f = HashMap::new();
         f.insert("OSSAccessKeyId".into(), u.access_key_id.clone());
-        f.insert("Signature".into(), data["signature"].as_str().unwrap().into());
+        f.insert(
+            "Signature".into(),
+            data["signature"].as_str().unwrap().into(),
+        );
         f.insert("policy".into(), data["policy"].as_str().unwrap().into());
-        f.insert("key".into(), format!("{}/{name}", data["upload_dir"].as_str().unwrap()));
+        f.insert(
+            "key".into(),
+            format!("{}/{name}", data["upload_dir"].as_str().unwrap()),
+        );
         f.insert("x-oss-object-acl".into(), "private".into());
         f.insert("x-oss-forbid-overwrite".into(), "true".into());
         f.insert("success_action_status".into(), "200".into());
@@ -286,7 +320,14 @@ mod tests {
     #[test]
     fn policy_verifies_and_expires() {
         let mut u = Uploads::default();
-        let data = u.issue("wan2.7-videoedit", 1_000_000, 300_000, 1000, 480, "http://h/oss");
+        let data = u.issue(
+            "wan2.7-videoedit",
+            1_000_000,
+            300_000,
+            1000,
+            480,
+            "http://h/oss",
+        );
         assert_eq!(data["expire_in_seconds"], 300);
         assert_eq!(data["max_file_size_mb"], 1);
         let f = form(&u, &data, "a.mp4");
@@ -317,8 +358,17 @@ mod tests {
         };
         u.store("d/a".into(), obj);
         assert_eq!(u.resolve("oss://d/a", "m", 10, 100), Ok(()));
-        assert_eq!(u.resolve("oss://d/a", "n", 10, 100), Err(ResolveError::OtherModel));
-        assert_eq!(u.resolve("oss://d/a", "m", 100, 100), Err(ResolveError::Expired));
-        assert_eq!(u.resolve("oss://d/b", "m", 10, 100), Err(ResolveError::Missing));
+        assert_eq!(
+            u.resolve("oss://d/a", "n", 10, 100),
+            Err(ResolveError::OtherModel)
+        );
+        assert_eq!(
+            u.resolve("oss://d/a", "m", 100, 100),
+            Err(ResolveError::Expired)
+        );
+        assert_eq!(
+            u.resolve("oss://d/b", "m", 10, 100),
+            Err(ResolveError::Missing)
+        );
     }
 }

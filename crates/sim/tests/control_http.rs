@@ -6,7 +6,13 @@ use common::*;
 use serde_json::{json, Value};
 
 async fn ctl_post(sim: &Sim, path: &str, body: Value) -> (u16, Value) {
-    let resp = sim.http.post(sim.url(path)).json(&body).send().await.unwrap();
+    let resp = sim
+        .http
+        .post(sim.url(path))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
     let status = resp.status().as_u16();
     (status, resp.json().await.unwrap())
 }
@@ -42,12 +48,22 @@ async fn clock_routes() {
 #[tokio::test]
 async fn task_and_failure_routes() {
     let sim = start().await;
-    let (s, _) = ctl_post(&sim, "/__sim/fail-next", json!({"code": "InternalError.Algo", "message": "algo broke"})).await;
+    let (s, _) = ctl_post(
+        &sim,
+        "/__sim/fail-next",
+        json!({"code": "InternalError.Algo", "message": "algo broke"}),
+    )
+    .await;
     assert_eq!(s, 200);
     let a = sim.submit(&vace_body()).await;
     let b = sim.submit(&vace_body()).await;
     // An empty body uses a default InternalError.
-    let resp = sim.http.post(sim.url(&format!("/__sim/tasks/{b}/fail"))).send().await.unwrap();
+    let resp = sim
+        .http
+        .post(sim.url(&format!("/__sim/tasks/{b}/fail")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 200);
     let (s, v) = ctl_post(&sim, "/__sim/tasks/nope/fail", json!({})).await;
     assert_eq!((s, v["code"].as_str()), (404, Some("NoSuchTask")));
@@ -56,14 +72,24 @@ async fn task_and_failure_routes() {
     assert_eq!(tasks.as_array().unwrap().len(), 2);
     assert_eq!(tasks[0]["task_id"], a.as_str());
     assert_eq!(tasks[0]["status"], "PENDING");
-    sim.http.post(sim.url("/__sim/clock/advance")).json(&json!({"seconds": 400})).send().await.unwrap();
+    sim.http
+        .post(sim.url("/__sim/clock/advance"))
+        .json(&json!({"seconds": 400}))
+        .send()
+        .await
+        .unwrap();
     let t = ctl_get(&sim, &format!("/__sim/tasks/{a}")).await;
     assert_eq!(t["status"], "FAILED");
     let v = sim.task(&a).await;
     assert_eq!(v["output"]["code"], "InternalError.Algo");
     let v = sim.task(&b).await;
     assert_eq!(v["output"]["code"], "InternalError");
-    let resp = sim.http.get(sim.url("/__sim/tasks/nope")).send().await.unwrap();
+    let resp = sim
+        .http
+        .get(sim.url("/__sim/tasks/nope"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 404);
 }
 
@@ -77,32 +103,62 @@ async fn fault_routes() {
     )
     .await;
     assert_eq!(s, 200);
-    ctl_post(&sim, "/__sim/faults", json!({"kind": "throttle", "retry_after": 7})).await;
+    ctl_post(
+        &sim,
+        "/__sim/faults",
+        json!({"kind": "throttle", "retry_after": 7}),
+    )
+    .await;
     let list = ctl_get(&sim, "/__sim/faults").await;
     assert_eq!(list.as_array().unwrap().len(), 2);
     assert_eq!(list[0]["kind"], "status");
     let (status, v) = sim.get_json("/api/v1/tasks/x").await;
-    assert_eq!((status, v["code"].as_str()), (503, Some("ModelUnavailable")));
+    assert_eq!(
+        (status, v["code"].as_str()),
+        (503, Some("ModelUnavailable"))
+    );
     // The throttle matches any path and is next in line for the submit.
     let resp = sim.submit_raw(&vace_body()).await;
     assert_eq!(resp.status(), 429);
     assert_eq!(resp.headers()["retry-after"], "7");
-    let resp = sim.http.delete(sim.url("/__sim/faults")).send().await.unwrap();
+    let resp = sim
+        .http
+        .delete(sim.url("/__sim/faults"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 200);
-    assert!(ctl_get(&sim, "/__sim/faults").await.as_array().unwrap().is_empty());
+    assert!(ctl_get(&sim, "/__sim/faults")
+        .await
+        .as_array()
+        .unwrap()
+        .is_empty());
     let (status, _) = sim.get_json("/api/v1/tasks/x").await;
     assert_eq!(status, 200);
     let (s, v) = ctl_post(&sim, "/__sim/faults", json!({"kind": "meteor"})).await;
     assert_eq!((s, v["code"].as_str()), (400, Some("BadControl")));
     // A drop via HTTP.
     ctl_post(&sim, "/__sim/faults", json!({"kind": "drop"})).await;
-    assert!(sim.http.get(sim.url("/api/v1/tasks/x")).bearer_auth(KEY).send().await.is_err());
+    assert!(sim
+        .http
+        .get(sim.url("/api/v1/tasks/x"))
+        .bearer_auth(KEY)
+        .send()
+        .await
+        .is_err());
 }
 
 #[tokio::test]
 async fn request_log_counters_and_reset() {
     let sim = start().await;
-    assert!(ctl_get(&sim, "/__sim/requests").await.as_array().unwrap().is_empty(), "nothing seen yet");
+    assert!(
+        ctl_get(&sim, "/__sim/requests")
+            .await
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "nothing seen yet"
+    );
     let id = sim.submit(&vace_body()).await;
     sim.task(&id).await;
     let all = ctl_get(&sim, "/__sim/requests").await;
@@ -115,7 +171,10 @@ async fn request_log_counters_and_reset() {
     assert_eq!(r["key_index"], 0);
     assert_eq!(r["headers"]["authorization"], "Bearer <redacted>");
     assert_eq!(r["body"]["input"]["function"], "video_repainting");
-    assert!(!all.to_string().contains(KEY), "the key never appears in the log");
+    assert!(
+        !all.to_string().contains(KEY),
+        "the key never appears in the log"
+    );
 
     let c = ctl_get(&sim, "/__sim/counters").await;
     assert_eq!(c["requests"], 2);
@@ -127,7 +186,12 @@ async fn request_log_counters_and_reset() {
     assert_eq!(state["tasks"].as_array().unwrap().len(), 1);
     assert_eq!(state["public_base_url"], sim.base.as_str());
 
-    let resp = sim.http.delete(sim.url("/__sim/requests")).send().await.unwrap();
+    let resp = sim
+        .http
+        .delete(sim.url("/__sim/requests"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 200);
     assert_eq!(ctl_get(&sim, "/__sim/counters").await["requests"], 0);
 
@@ -159,6 +223,11 @@ async fn control_routes_allow_cross_origin_calls() {
     assert_eq!(resp.headers()["access-control-allow-origin"], "*");
     let resp = sim.http.get(sim.url("/__sim/clock")).send().await.unwrap();
     assert_eq!(resp.headers()["access-control-allow-origin"], "*");
-    let resp = sim.http.get(sim.url("/__sim/nothing")).send().await.unwrap();
+    let resp = sim
+        .http
+        .get(sim.url("/__sim/nothing"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 404);
 }

@@ -34,14 +34,20 @@ async fn vace_task_runs_to_success_with_a_real_video() {
     assert_eq!(out["task_status"], "SUCCEEDED");
     assert_eq!(out["end_time"], "2025-05-15 16:05:02.000");
     assert_eq!(out["orig_prompt"], "A black steampunk car");
-    assert!(out.get("actual_prompt").is_none(), "prompt_extend was off: {v}");
+    assert!(
+        out.get("actual_prompt").is_none(),
+        "prompt_extend was off: {v}"
+    );
     assert_eq!(
         v["usage"],
         json!({"video_duration": 5, "video_ratio": "standard", "video_count": 1})
     );
 
     let url = out["video_url"].as_str().unwrap();
-    assert!(url.starts_with(&format!("{}/results/{id}.mp4?", sim.base)), "{url}");
+    assert!(
+        url.starts_with(&format!("{}/results/{id}.mp4?", sim.base)),
+        "{url}"
+    );
     // Never send the key to the result link: the simulator does not need it.
     let resp = sim.http.get(url).send().await.unwrap();
     assert_eq!(resp.status(), 200);
@@ -50,15 +56,41 @@ async fn vace_task_runs_to_success_with_a_real_video() {
     assert_eq!(&bytes[4..8], b"ftyp");
     assert!(bytes.len() > 500 && bytes.len() < 20_000, "{}", bytes.len());
     assert_eq!(&bytes[..], wanedit_sim::result_video());
+    // Byte ranges, as a browser's <video> asks for them.
+    let resp = sim
+        .http
+        .get(url)
+        .header("Range", "bytes=4-7")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 206);
+    assert_eq!(
+        resp.headers()["content-range"],
+        format!("bytes 4-7/{}", bytes.len()).as_str()
+    );
+    assert_eq!(&resp.bytes().await.unwrap()[..], b"ftyp");
+    let resp = sim
+        .http
+        .get(url)
+        .header("Range", "bytes=999999-")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 416);
     let rec = sim.ctl.requests_to("result");
-    assert_eq!(rec.len(), 1);
+    assert_eq!(rec.len(), 3);
     assert!(!rec[0].headers.contains_key("authorization"));
 
     // The link dies 24 h after the end; so does the task id (24 h after submission).
     sim.advance_secs(24 * 3600);
     let resp = sim.http.get(url).send().await.unwrap();
     assert_eq!(resp.status(), 403);
-    assert!(resp.text().await.unwrap().contains("<Code>AccessDenied</Code>"));
+    assert!(resp
+        .text()
+        .await
+        .unwrap()
+        .contains("<Code>AccessDenied</Code>"));
     let v = sim.task(&id).await;
     assert_eq!(v["output"]["task_status"], "UNKNOWN");
     assert_eq!(v["output"]["task_id"], id);
@@ -86,7 +118,10 @@ async fn wan27_reports_its_usage_and_extended_prompt() {
 async fn unknown_result_and_unfinished_result_are_404() {
     let sim = start().await;
     let id = sim.submit(&vace_body()).await;
-    for path in [format!("/results/{id}.mp4"), "/results/nope.mp4".to_string()] {
+    for path in [
+        format!("/results/{id}.mp4"),
+        "/results/nope.mp4".to_string(),
+    ] {
         let resp = sim.http.get(sim.url(&path)).send().await.unwrap();
         assert_eq!(resp.status(), 404);
         assert!(resp.text().await.unwrap().contains("NoSuchKey"));
@@ -97,7 +132,8 @@ async fn unknown_result_and_unfinished_result_are_404() {
 async fn failure_on_demand() {
     let sim = start().await;
     // Next submitted task fails.
-    sim.ctl.fail_next_task("InvalidParameter", "The size is not match xxxxxx");
+    sim.ctl
+        .fail_next_task("InvalidParameter", "The size is not match xxxxxx");
     let a = sim.submit(&vace_body()).await;
     sim.advance_secs(1);
     let b = sim.submit(&vace_body()).await;
@@ -105,7 +141,11 @@ async fn failure_on_demand() {
     sim.advance_secs(5);
     assert_eq!(sim.status_of(&b).await, "RUNNING");
     sim.ctl
-        .fail_task(&b, "DataInspectionFailed", "Input data may contain inappropriate content.")
+        .fail_task(
+            &b,
+            "DataInspectionFailed",
+            "Input data may contain inappropriate content.",
+        )
         .unwrap();
     sim.advance_secs(400);
     let v = sim.task(&a).await;
@@ -121,7 +161,12 @@ async fn failure_on_demand() {
     assert!(sim.ctl.fail_task(&b, "X", "y").is_err());
     assert!(sim.ctl.fail_task("nope", "X", "y").is_err());
     // A failed task has no result video.
-    let resp = sim.http.get(sim.url(&format!("/results/{a}.mp4"))).send().await.unwrap();
+    let resp = sim
+        .http
+        .get(sim.url(&format!("/results/{a}.mp4")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 404);
 }
 
@@ -170,7 +215,10 @@ async fn unknown_ids_are_unknown() {
     let sim = start().await;
     let v = sim.task("00000000-0000-0000-0000-000000000000").await;
     assert_eq!(v["output"]["task_status"], "UNKNOWN");
-    assert_eq!(v["output"]["task_id"], "00000000-0000-0000-0000-000000000000");
+    assert_eq!(
+        v["output"]["task_id"],
+        "00000000-0000-0000-0000-000000000000"
+    );
     // Expiry counts from submission, whatever the state.
     let id = sim.submit(&vace_body()).await;
     sim.advance_secs(24 * 3600 - 1);

@@ -23,12 +23,26 @@ async fn submissions_per_second_are_limited_per_model() {
     for _ in 0..5 {
         sim.submit(&wan27_body()).await;
     }
-    expect_error(sim.submit_raw(&wan27_body()).await, 429, "Throttling.RateQuota").await;
-    assert_eq!(sim.ctl.tasks().len(), 7, "rejected submissions create no task");
+    expect_error(
+        sim.submit_raw(&wan27_body()).await,
+        429,
+        "Throttling.RateQuota",
+    )
+    .await;
+    assert_eq!(
+        sim.ctl.tasks().len(),
+        7,
+        "rejected submissions create no task"
+    );
 
     // The window slides: 999 ms later still full, a full second later open again.
     sim.ctl.advance(Duration::from_millis(999));
-    expect_error(sim.submit_raw(&vace_body()).await, 429, "Throttling.RateQuota").await;
+    expect_error(
+        sim.submit_raw(&vace_body()).await,
+        429,
+        "Throttling.RateQuota",
+    )
+    .await;
     sim.ctl.advance(Duration::from_millis(1));
     sim.submit(&vace_body()).await;
     let c = sim.ctl.counters();
@@ -42,7 +56,13 @@ async fn task_queries_are_limited_to_20_per_second() {
     for _ in 0..20 {
         sim.task("x").await;
     }
-    let resp = sim.http.get(sim.url("/api/v1/tasks/x")).bearer_auth(KEY).send().await.unwrap();
+    let resp = sim
+        .http
+        .get(sim.url("/api/v1/tasks/x"))
+        .bearer_auth(KEY)
+        .send()
+        .await
+        .unwrap();
     expect_error(resp, 429, "Throttling.RateQuota").await;
     sim.advance_secs(1);
     sim.task("x").await;

@@ -13,7 +13,11 @@ async fn list(sim: &Sim, query: &str) -> (u16, Value) {
 async fn populate(sim: &Sim) -> Vec<String> {
     let mut ids = Vec::new();
     for i in 0..5 {
-        let body = if i % 2 == 0 { vace_body() } else { wan27_body() };
+        let body = if i % 2 == 0 {
+            vace_body()
+        } else {
+            wan27_body()
+        };
         ids.push(sim.submit(&body).await);
         sim.advance_secs(1);
     }
@@ -60,12 +64,21 @@ async fn filters_by_model_status_and_id() {
     let ids = populate(&sim).await;
     let (_, v) = list(&sim, "?model_name=wan2.7-videoedit").await;
     assert_eq!(v["total"], 2);
-    assert!(v["data"].as_array().unwrap().iter().all(|r| r["model_name"] == "wan2.7-videoedit"));
+    assert!(v["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["model_name"] == "wan2.7-videoedit"));
 
     // At +5 s every task past its 2 s pickup delay runs (2 VACE slots, wan2.7 has its own);
     // the one submitted at +4 s still waits.
     let (_, v) = list(&sim, "?status=PENDING").await;
-    let pending: Vec<&str> = v["data"].as_array().unwrap().iter().map(|r| r["task_id"].as_str().unwrap()).collect();
+    let pending: Vec<&str> = v["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["task_id"].as_str().unwrap())
+        .collect();
     assert_eq!(pending, vec![ids[4].as_str()]);
     let (_, v) = list(&sim, "?status=running").await;
     assert_eq!(v["total"], 4);
@@ -88,13 +101,23 @@ async fn pages() {
     assert_eq!(v["total_page"], 3);
     assert_eq!(v["page_no"], 2);
     assert_eq!(v["page_size"], 2);
-    let got: Vec<&str> = v["data"].as_array().unwrap().iter().map(|r| r["task_id"].as_str().unwrap()).collect();
+    let got: Vec<&str> = v["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["task_id"].as_str().unwrap())
+        .collect();
     assert_eq!(got, vec![ids[2].as_str(), ids[1].as_str()]);
     let (_, v) = list(&sim, "?page_size=2&page_no=3").await;
     assert_eq!(v["data"].as_array().unwrap().len(), 1);
     let (_, v) = list(&sim, "?page_size=2&page_no=9").await;
     assert_eq!(v["data"].as_array().unwrap().len(), 0);
-    for bad in ["?page_no=0", "?page_size=abc", "?page_no=-1"] {
+    for bad in [
+        "?page_no=0",
+        "?page_size=abc",
+        "?page_no=-1",
+        "?page_no=%ZZ",
+    ] {
         let (status, v) = list(&sim, bad).await;
         assert_eq!(status, 400, "{bad}");
         assert_eq!(v["code"], "InvalidParameter");
@@ -106,7 +129,12 @@ async fn time_window() {
     let sim = start().await;
     let ids = populate(&sim).await; // submitted at 16:00:00 .. 16:00:04 (UTC+8)
     let (_, v) = list(&sim, "?start_time=20250515160001&end_time=20250515160003").await;
-    let got: Vec<&str> = v["data"].as_array().unwrap().iter().map(|r| r["task_id"].as_str().unwrap()).collect();
+    let got: Vec<&str> = v["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["task_id"].as_str().unwrap())
+        .collect();
     assert_eq!(got, vec![ids[3].as_str(), ids[2].as_str(), ids[1].as_str()]);
 
     let (_, v) = list(&sim, "?start_time=20250514160000&end_time=20250515160000").await;

@@ -32,11 +32,20 @@ async fn missing_or_wrong_key_is_401() {
     assert_eq!(v["message"], "Invalid API-key provided.");
 
     // Queries, cancels, lists and policies need the key too.
-    for path in ["/api/v1/tasks/x", "/api/v1/tasks", "/api/v1/uploads?action=getPolicy&model=wan2.7-videoedit"] {
+    for path in [
+        "/api/v1/tasks/x",
+        "/api/v1/tasks",
+        "/api/v1/uploads?action=getPolicy&model=wan2.7-videoedit",
+    ] {
         let resp = sim.http.get(sim.url(path)).send().await.unwrap();
         expect_error(resp, 401, "InvalidApiKey").await;
     }
-    let resp = sim.http.post(sim.url("/api/v1/tasks/x/cancel")).send().await.unwrap();
+    let resp = sim
+        .http
+        .post(sim.url("/api/v1/tasks/x/cancel"))
+        .send()
+        .await
+        .unwrap();
     expect_error(resp, 401, "InvalidApiKey").await;
     assert_eq!(sim.ctl.counters().tasks_created, 0);
 }
@@ -78,7 +87,10 @@ async fn async_header_is_required() {
         .await
         .unwrap();
     let v = expect_error(resp, 403, "AccessDenied").await;
-    assert_eq!(v["message"], "current user api does not support synchronous calls");
+    assert_eq!(
+        v["message"],
+        "current user api does not support synchronous calls"
+    );
     let resp = sim
         .http
         .post(sim.url(SUBMIT))
@@ -123,10 +135,26 @@ async fn body_must_be_json() {
 async fn shape_checks() {
     let sim = start().await;
     let cases: Vec<(Value, u16, &str)> = vec![
-        (json!({"input": {"prompt": "p"}}), 400, "BadRequest.EmptyModel"),
-        (json!({"model": "wan2.2-nope", "input": {}}), 404, "ModelNotFound"),
-        (json!({"model": "wan2.1-vace-plus"}), 400, "BadRequest.EmptyInput"),
-        (json!({"model": "wan2.1-vace-plus", "input": "x"}), 400, "InvalidParameter"),
+        (
+            json!({"input": {"prompt": "p"}}),
+            400,
+            "BadRequest.EmptyModel",
+        ),
+        (
+            json!({"model": "wan2.2-nope", "input": {}}),
+            404,
+            "ModelNotFound",
+        ),
+        (
+            json!({"model": "wan2.1-vace-plus"}),
+            400,
+            "BadRequest.EmptyInput",
+        ),
+        (
+            json!({"model": "wan2.1-vace-plus", "input": "x"}),
+            400,
+            "InvalidParameter",
+        ),
         (
             json!({"model": "wan2.1-vace-plus", "input": {"function": "video_repainting"}}),
             400,
@@ -156,7 +184,11 @@ async fn shape_checks() {
     assert!(sim.ctl.tasks().is_empty());
     // All five VACE functions and both VACE spellings are accepted.
     for (i, f) in wanedit_sim::VACE_FUNCTIONS.iter().enumerate() {
-        let model = if i % 2 == 0 { "wan2.1-vace-plus" } else { "wanx2.1-vace-plus" };
+        let model = if i % 2 == 0 {
+            "wan2.1-vace-plus"
+        } else {
+            "wanx2.1-vace-plus"
+        };
         let body = json!({"model": model, "input": {"function": f, "prompt": "p"}});
         sim.submit(&body).await;
         sim.advance_secs(1); // stay under 2 submissions per second
@@ -189,7 +221,12 @@ async fn submit_answers_pending_with_ids() {
 #[tokio::test]
 async fn unknown_routes_are_json_404_and_no_cors_anywhere() {
     let sim = start().await;
-    let resp = sim.http.get(sim.url("/api/v2/nothing")).send().await.unwrap();
+    let resp = sim
+        .http
+        .get(sim.url("/api/v2/nothing"))
+        .send()
+        .await
+        .unwrap();
     expect_error(resp, 404, "NotFound").await;
     // A browser preflight gets no CORS grant: real DashScope sends none.
     let resp = sim
@@ -200,7 +237,10 @@ async fn unknown_routes_are_json_404_and_no_cors_anywhere() {
         .send()
         .await
         .unwrap();
-    assert!(resp.headers().keys().all(|k| !k.as_str().starts_with("access-control-")));
+    assert!(resp
+        .headers()
+        .keys()
+        .all(|k| !k.as_str().starts_with("access-control-")));
     let resp = sim
         .http
         .get(sim.url("/api/v1/tasks/abc"))
@@ -210,7 +250,10 @@ async fn unknown_routes_are_json_404_and_no_cors_anywhere() {
         .await
         .unwrap();
     assert_eq!(resp.status(), 200);
-    assert!(resp.headers().keys().all(|k| !k.as_str().starts_with("access-control-")));
+    assert!(resp
+        .headers()
+        .keys()
+        .all(|k| !k.as_str().starts_with("access-control-")));
 }
 
 #[tokio::test]

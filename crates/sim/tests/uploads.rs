@@ -22,18 +22,35 @@ async fn policy(sim: &Sim, model: &str) -> Value {
 /// The documented fields in the documented order, with overrides; `None` drops a field.
 fn fields(data: &Value, name: &str) -> Vec<(&'static str, Option<String>)> {
     vec![
-        ("OSSAccessKeyId", data["oss_access_key_id"].as_str().map(String::from)),
+        (
+            "OSSAccessKeyId",
+            data["oss_access_key_id"].as_str().map(String::from),
+        ),
         ("Signature", data["signature"].as_str().map(String::from)),
         ("policy", data["policy"].as_str().map(String::from)),
-        ("key", Some(format!("{}/{name}", data["upload_dir"].as_str().unwrap()))),
-        ("x-oss-object-acl", data["x_oss_object_acl"].as_str().map(String::from)),
-        ("x-oss-forbid-overwrite", data["x_oss_forbid_overwrite"].as_str().map(String::from)),
+        (
+            "key",
+            Some(format!("{}/{name}", data["upload_dir"].as_str().unwrap())),
+        ),
+        (
+            "x-oss-object-acl",
+            data["x_oss_object_acl"].as_str().map(String::from),
+        ),
+        (
+            "x-oss-forbid-overwrite",
+            data["x_oss_forbid_overwrite"].as_str().map(String::from),
+        ),
         ("success_action_status", Some("200".into())),
     ]
 }
 
 fn form(fields: Vec<(&'static str, Option<String>)>, file: Vec<u8>, file_first: bool) -> Form {
-    let part = || Part::bytes(file.clone()).file_name("clip.mp4").mime_str("video/mp4").unwrap();
+    let part = || {
+        Part::bytes(file.clone())
+            .file_name("clip.mp4")
+            .mime_str("video/mp4")
+            .unwrap()
+    };
     let mut f = Form::new();
     if file_first {
         f = f.part("file", part());
@@ -82,7 +99,10 @@ async fn policy_upload_and_oss_url_round_trip() {
     assert_eq!(data["x_oss_forbid_overwrite"], "true");
     assert!(data["capacity_limit_mb"].is_u64());
     let dir = data["upload_dir"].as_str().unwrap();
-    assert!(dir.starts_with("dashscope-instant/") && dir.contains("/2025-05-15/"), "{dir}");
+    assert!(
+        dir.starts_with("dashscope-instant/") && dir.contains("/2025-05-15/"),
+        "{dir}"
+    );
     let decoded = base64::engine::general_purpose::STANDARD
         .decode(data["policy"].as_str().unwrap())
         .unwrap();
@@ -90,11 +110,21 @@ async fn policy_upload_and_oss_url_round_trip() {
     assert_eq!(p["expiration"], "2025-05-15T08:05:00.000Z");
 
     let content = b"\x00\x00\x00\x18ftypmp42 pretend video".to_vec();
-    let (status, text) = post(&sim, &data, form(fields(&data, "clip.mp4"), content.clone(), false)).await;
+    let (status, text) = post(
+        &sim,
+        &data,
+        form(fields(&data, "clip.mp4"), content.clone(), false),
+    )
+    .await;
     assert_eq!((status, text.as_str()), (200, ""));
     let key = format!("{dir}/clip.mp4");
     assert_eq!(sim.ctl.uploaded(&format!("oss://{key}")).unwrap(), content);
-    let back = sim.http.get(sim.url(&format!("/oss/{key}"))).send().await.unwrap();
+    let back = sim
+        .http
+        .get(sim.url(&format!("/oss/{key}")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(back.headers()["content-type"], "video/mp4");
     assert_eq!(back.bytes().await.unwrap(), content);
     let rec = &sim.ctl.requests_to("oss_upload")[0];
@@ -111,7 +141,9 @@ async fn policy_upload_and_oss_url_round_trip() {
     assert_eq!(resp.status(), 200);
     let subs = sim.ctl.requests_to("submit");
     assert_eq!(subs.len(), 2);
-    assert!(!subs[0].headers.contains_key("x-dashscope-ossresourceresolve"));
+    assert!(!subs[0]
+        .headers
+        .contains_key("x-dashscope-ossresourceresolve"));
     assert_eq!(subs[1].headers["x-dashscope-ossresourceresolve"], "enable");
     assert_eq!(subs[1].body["input"]["media"][0]["url"], url.as_str());
 }
@@ -120,7 +152,12 @@ async fn policy_upload_and_oss_url_round_trip() {
 async fn oss_urls_must_name_a_real_fresh_object_of_the_same_model() {
     let sim = start().await;
     let data = policy(&sim, MODEL).await;
-    let (status, _) = post(&sim, &data, form(fields(&data, "a.mp4"), b"abc".to_vec(), false)).await;
+    let (status, _) = post(
+        &sim,
+        &data,
+        form(fields(&data, "a.mp4"), b"abc".to_vec(), false),
+    )
+    .await;
     assert_eq!(status, 200);
     let good = format!("oss://{}/a.mp4", data["upload_dir"].as_str().unwrap());
 
@@ -132,9 +169,17 @@ async fn oss_urls_must_name_a_real_fresh_object_of_the_same_model() {
     expect_error(submit_with_resolve(&sim, &vace).await, 400, "InvalidURL").await;
     // Objects live 48 h.
     sim.advance_secs(48 * 3600 - 1);
-    assert_eq!(submit_with_resolve(&sim, &oss_body(&good)).await.status(), 200);
+    assert_eq!(
+        submit_with_resolve(&sim, &oss_body(&good)).await.status(),
+        200
+    );
     sim.advance_secs(1);
-    expect_error(submit_with_resolve(&sim, &oss_body(&good)).await, 400, "InvalidURL").await;
+    expect_error(
+        submit_with_resolve(&sim, &oss_body(&good)).await,
+        400,
+        "InvalidURL",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -142,7 +187,12 @@ async fn field_order_and_presence_are_checked() {
     let sim = start().await;
     let data = policy(&sim, MODEL).await;
     // file first: the policy fields arrive too late.
-    let (status, text) = post(&sim, &data, form(fields(&data, "a.mp4"), b"abc".to_vec(), true)).await;
+    let (status, text) = post(
+        &sim,
+        &data,
+        form(fields(&data, "a.mp4"), b"abc".to_vec(), true),
+    )
+    .await;
     assert_eq!(status, 400, "{text}");
     assert!(text.contains("<Code>InvalidArgument</Code>"), "{text}");
     // Each required field missing in turn.
@@ -163,7 +213,13 @@ async fn field_order_and_presence_are_checked() {
     assert_eq!(status, 400);
     assert!(text.contains("file"), "{text}");
     // Not multipart.
-    let resp = sim.http.post(sim.url("/oss")).body("x").send().await.unwrap();
+    let resp = sim
+        .http
+        .post(sim.url("/oss"))
+        .body("x")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 400);
     assert_eq!(sim.ctl.counters().uploads_stored, 0);
 }
@@ -191,11 +247,26 @@ async fn signature_key_and_overwrite_rules() {
     assert_eq!(status, 403);
     assert!(text.contains("InvalidAccessKeyId"), "{text}");
 
-    let (status, _) = post(&sim, &data, form(fields(&data, "a.mp4"), b"abc".to_vec(), false)).await;
+    let (status, _) = post(
+        &sim,
+        &data,
+        form(fields(&data, "a.mp4"), b"abc".to_vec(), false),
+    )
+    .await;
     assert_eq!(status, 200);
-    let (status, text) = post(&sim, &data, form(fields(&data, "a.mp4"), b"xyz".to_vec(), false)).await;
+    let (status, text) = post(
+        &sim,
+        &data,
+        form(fields(&data, "a.mp4"), b"xyz".to_vec(), false),
+    )
+    .await;
     assert_eq!(status, 409, "forbid-overwrite: {text}");
-    assert_eq!(sim.ctl.uploaded(&format!("{}/a.mp4", data["upload_dir"].as_str().unwrap())).unwrap(), &b"abc"[..]);
+    assert_eq!(
+        sim.ctl
+            .uploaded(&format!("{}/a.mp4", data["upload_dir"].as_str().unwrap()))
+            .unwrap(),
+        &b"abc"[..]
+    );
 }
 
 #[tokio::test]
@@ -203,10 +274,20 @@ async fn expired_policy_is_refused() {
     let sim = start().await;
     let data = policy(&sim, MODEL).await;
     sim.advance_secs(299);
-    let (status, _) = post(&sim, &data, form(fields(&data, "a.mp4"), b"abc".to_vec(), false)).await;
+    let (status, _) = post(
+        &sim,
+        &data,
+        form(fields(&data, "a.mp4"), b"abc".to_vec(), false),
+    )
+    .await;
     assert_eq!(status, 200);
     sim.advance_secs(1);
-    let (status, text) = post(&sim, &data, form(fields(&data, "b.mp4"), b"abc".to_vec(), false)).await;
+    let (status, text) = post(
+        &sim,
+        &data,
+        form(fields(&data, "b.mp4"), b"abc".to_vec(), false),
+    )
+    .await;
     assert_eq!(status, 403);
     assert!(text.contains("Policy expired"), "{text}");
 }
@@ -219,17 +300,35 @@ async fn oversized_uploads_are_413() {
     })
     .await;
     let data = policy(&sim, MODEL).await;
-    let (status, _) = post(&sim, &data, form(fields(&data, "ok.mp4"), vec![7; 1024], false)).await;
+    let (status, _) = post(
+        &sim,
+        &data,
+        form(fields(&data, "ok.mp4"), vec![7; 1024], false),
+    )
+    .await;
     assert_eq!(status, 200, "exactly the limit is fine");
     // Over the limit while streaming the file part.
-    let (status, text) = post(&sim, &data, form(fields(&data, "big.mp4"), vec![7; 4096], false)).await;
+    let (status, text) = post(
+        &sim,
+        &data,
+        form(fields(&data, "big.mp4"), vec![7; 4096], false),
+    )
+    .await;
     assert_eq!(status, 413);
     assert!(text.contains("EntityTooLarge"), "{text}");
     // Far over the limit: refused from Content-Length alone.
-    let (status, text) = post(&sim, &data, form(fields(&data, "huge.mp4"), vec![7; 512 * 1024], false)).await;
+    let (status, text) = post(
+        &sim,
+        &data,
+        form(fields(&data, "huge.mp4"), vec![7; 512 * 1024], false),
+    )
+    .await;
     assert_eq!(status, 413);
     assert!(text.contains("EntityTooLarge"), "{text}");
-    assert!(sim.ctl.uploaded(&format!("{}/big.mp4", data["upload_dir"].as_str().unwrap())).is_none());
+    assert!(sim
+        .ctl
+        .uploaded(&format!("{}/big.mp4", data["upload_dir"].as_str().unwrap()))
+        .is_none());
     assert_eq!(sim.ctl.counters().uploads_stored, 1);
 }
 
@@ -237,9 +336,17 @@ async fn oversized_uploads_are_413() {
 async fn policy_request_errors() {
     let sim = start().await;
     let (status, v) = sim.get_json("/api/v1/uploads?model=wan2.7-videoedit").await;
-    assert_eq!((status, v["code"].as_str()), (400, Some("InvalidParameter")));
+    assert_eq!(
+        (status, v["code"].as_str()),
+        (400, Some("InvalidParameter"))
+    );
     let (status, v) = sim.get_json("/api/v1/uploads?action=getPolicy").await;
-    assert_eq!((status, v["code"].as_str()), (400, Some("InvalidParameter")));
-    let (status, v) = sim.get_json("/api/v1/uploads?action=getPolicy&model=qwen-max").await;
+    assert_eq!(
+        (status, v["code"].as_str()),
+        (400, Some("InvalidParameter"))
+    );
+    let (status, v) = sim
+        .get_json("/api/v1/uploads?action=getPolicy&model=qwen-max")
+        .await;
     assert_eq!((status, v["code"].as_str()), (404, Some("ModelNotFound")));
 }

@@ -158,7 +158,8 @@ async fn faults(AxState(state): AxState<State>) -> Json<Value> {
 }
 
 async fn inject(AxState(state): AxState<State>, body: Bytes) -> Reply {
-    let f: Fault = serde_json::from_slice(&body).map_err(|e| SimError::BadControl(e.to_string()))?;
+    let f: Fault =
+        serde_json::from_slice(&body).map_err(|e| SimError::BadControl(e.to_string()))?;
     control(state).inject(f);
     Ok(Json(json!({"ok": true})))
 }

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State as AxState};
 use axum::http::HeaderMap;
 use axum::Json;
@@ -17,11 +18,9 @@ const DAY_MS: u64 = 24 * 3600 * 1000;
 fn positive(q: &HashMap<String, String>, name: &str, default: u64) -> Result<u64, SimError> {
     match q.get(name).map(|s| s.trim()) {
         None | Some("") => Ok(default),
-        Some(s) => s
-            .parse::<u64>()
-            .ok()
-            .filter(|n| *n >= 1)
-            .ok_or_else(|| SimError::invalid_parameter(format!("{name} must be a positive integer"))),
+        Some(s) => s.parse::<u64>().ok().filter(|n| *n >= 1).ok_or_else(|| {
+            SimError::invalid_parameter(format!("{name} must be a positive integer"))
+        }),
     }
 }
 
@@ -38,9 +37,10 @@ fn time(q: &HashMap<String, String>, name: &str, offset: i32) -> Result<Option<u
 pub async fn list(
     AxState(state): AxState<State>,
     headers: HeaderMap,
-    Query(q): Query<HashMap<String, String>>,
+    q: Result<Query<HashMap<String, String>>, QueryRejection>,
 ) -> Result<Json<Value>, SimError> {
     state.authorize(&headers)?;
+    let Query(q) = q.map_err(|_| SimError::invalid_parameter("The query string is malformed."))?;
     let off = state.config.utc_offset_minutes;
     let page_no = positive(&q, "page_no", 1)?;
     let page_size = positive(&q, "page_size", 10)?;

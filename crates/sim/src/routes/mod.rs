@@ -45,7 +45,10 @@ pub fn router(state: State) -> Router {
         // Bodies are bounded by the observing middleware (JSON) and the upload handler
         // (streamed), each with its own limit and error shape.
         .layer(DefaultBodyLimit::disable())
-        .layer(middleware::from_fn_with_state(state.clone(), observe::observe))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            observe::observe,
+        ))
         .with_state(state)
 }
 

@@ -59,12 +59,10 @@ pub async fn observe(AxState(state): AxState<State>, req: Request, next: Next) -
             let label = f.label();
             state.lock().log.update(seq, |r| r.fault = Some(label));
             match f.phase {
-                FaultPhase::Before => {
-                    match apply(&f).await {
-                        Some(resp) => resp,
-                        None => handle(&state, seq, route, req, next).await,
-                    }
-                }
+                FaultPhase::Before => match apply(&f).await {
+                    Some(resp) => resp,
+                    None => handle(&state, seq, route, req, next).await,
+                },
                 FaultPhase::After => {
                     let real = handle(&state, seq, route, req, next).await;
                     apply(&f).await.unwrap_or(real)
@@ -103,12 +101,8 @@ async fn handle(state: &State, seq: u64, route: &str, mut req: Request, next: Ne
     let bytes = match to_bytes(body, state.config.max_body_bytes).await {
         Ok(b) => b,
         Err(_) => {
-            return SimError::api(
-                413,
-                "BadRequest.TooLarge",
-                "Request body is too large.",
-            )
-            .into_response()
+            return SimError::api(413, "BadRequest.TooLarge", "Request body is too large.")
+                .into_response()
         }
     };
     let value = body_value(&bytes);
@@ -117,7 +111,8 @@ async fn handle(state: &State, seq: u64, route: &str, mut req: Request, next: Ne
         r.body = value;
         r.body_len = Some(len);
     });
-    next.run(Request::from_parts(parts, Body::from(bytes))).await
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
 }
 
 /// Runs a control route with permissive CORS, answering preflights directly: browser tests
@@ -129,7 +124,10 @@ async fn with_cors(req: Request, next: Next) -> Response {
         next.run(req).await
     };
     let h = resp.headers_mut();
-    h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
     h.insert(
         header::ACCESS_CONTROL_ALLOW_METHODS,
         HeaderValue::from_static("GET, POST, DELETE, OPTIONS"),

@@ -121,7 +121,9 @@ async fn receive(
         drain_body(req.into_body()).await;
         return Err(too_large());
     }
-    let mut mp = Multipart::from_request(req, &()).await.map_err(|_| malformed())?;
+    let mut mp = Multipart::from_request(req, &())
+        .await
+        .map_err(|_| malformed())?;
     let mut fields: HashMap<String, String> = HashMap::new();
     loop {
         let Some(mut field) = mp.next_field().await.map_err(|_| malformed())? else {
@@ -136,7 +138,13 @@ async fn receive(
         if name != "file" {
             let value = read_capped(&mut field, MAX_FIELD as u64)
                 .await?
-                .ok_or_else(|| SimError::oss(400, "InvalidArgument", format!("Form field {name} is too long.")))?;
+                .ok_or_else(|| {
+                    SimError::oss(
+                        400,
+                        "InvalidArgument",
+                        format!("Form field {name} is too long."),
+                    )
+                })?;
             fields.insert(name, String::from_utf8_lossy(&value).into_owned());
             continue;
         }
@@ -145,7 +153,11 @@ async fn receive(
         let now = state.clock.now_ms();
         let grant = state.lock().uploads.verify(&fields, now)?;
         if grant.forbid_overwrite && state.lock().uploads.exists(&grant.key) {
-            return Err(SimError::oss(409, "FileAlreadyExists", "The object you specified already exists and can not be overwritten."));
+            return Err(SimError::oss(
+                409,
+                "FileAlreadyExists",
+                "The object you specified already exists and can not be overwritten.",
+            ));
         }
         let content_type = fields
             .get("x-oss-content-type")
@@ -193,6 +205,8 @@ pub async fn download(AxState(state): AxState<State>, Path(key): Path<String>) -
                 .unwrap_or_else(|| "application/octet-stream".into());
             ([(header::CONTENT_TYPE, ct)], obj.bytes.clone()).into_response()
         }
-        None => SimError::oss(404, "NoSuchKey", "The specified key does not exist.").into_response(),
+        None => {
+            SimError::oss(404, "NoSuchKey", "The specified key does not exist.").into_response()
+        }
     }
 }

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State as AxState};
 use axum::http::HeaderMap;
 use axum::Json;
@@ -15,9 +16,10 @@ use crate::state::State;
 pub async fn policy(
     AxState(state): AxState<State>,
     headers: HeaderMap,
-    Query(q): Query<HashMap<String, String>>,
+    q: Result<Query<HashMap<String, String>>, QueryRejection>,
 ) -> Result<Json<Value>, SimError> {
     state.authorize(&headers)?;
+    let Query(q) = q.map_err(|_| SimError::invalid_parameter("The query string is malformed."))?;
     if q.get("action").map(String::as_str) != Some("getPolicy") {
         return Err(SimError::invalid_parameter(
             "Parameter action must be getPolicy",

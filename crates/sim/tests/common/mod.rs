@@ -130,6 +130,9 @@ pub async fn expect_error(resp: Response, status: u16, code: &str) -> Value {
     let v: Value = resp.json().await.unwrap();
     assert_eq!(v["code"], code, "{v}");
     assert!(v["message"].as_str().is_some_and(|m| !m.is_empty()), "{v}");
-    assert!(v["request_id"].as_str().is_some_and(|m| !m.is_empty()), "{v}");
+    assert!(
+        v["request_id"].as_str().is_some_and(|m| !m.is_empty()),
+        "{v}"
+    );
     v
 }
