@@ -20,18 +20,23 @@ pub fn authorize(
     headers: &HeaderMap,
 ) -> Result<(), RelayError> {
     if let Some(token) = token {
-        let presented = headers.get(X_RELAY_TOKEN).and_then(|v| v.to_str().ok()).or_else(|| {
-            // A plain DashScope client configured with the token as its "API key" works too,
-            // but only where the relay replaces that header with its own key.
-            if upstream.key.holds_key() {
-                bearer(headers)
-            } else {
-                None
-            }
-        });
+        let presented = headers
+            .get(X_RELAY_TOKEN)
+            .and_then(|v| v.to_str().ok())
+            .or_else(|| {
+                // A plain DashScope client configured with the token as its "API key" works too,
+                // but only where the relay replaces that header with its own key.
+                if upstream.key.holds_key() {
+                    bearer(headers)
+                } else {
+                    None
+                }
+            });
         return match presented {
             Some(p) if constant_time_eq(p.as_bytes(), token.expose().as_bytes()) => Ok(()),
-            _ => Err(RelayError::Unauthorized("missing or wrong access token (X-Relay-Token)")),
+            _ => Err(RelayError::Unauthorized(
+                "missing or wrong access token (X-Relay-Token)",
+            )),
         };
     }
     if upstream.key.holds_real_key() && !origin.is_allowed() {
@@ -63,11 +68,18 @@ mod tests {
     use axum::http::HeaderValue;
 
     fn upstream(key: KeyMode) -> Upstream {
-        Upstream { name: "intl".into(), base: "https://x.example".into(), key }
+        Upstream {
+            name: "intl".into(),
+            base: "https://x.example".into(),
+            key,
+        }
     }
 
     fn held() -> KeyMode {
-        KeyMode::Held { key: Secret::new("sk-relay"), real: true }
+        KeyMode::Held {
+            key: Secret::new("sk-relay"),
+            real: true,
+        }
     }
 
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
@@ -83,13 +95,37 @@ mod tests {
         let token = Secret::new("0123456789abcdef");
         let u = upstream(held());
         let ok = OriginCheck::Absent;
-        assert!(authorize(Some(&token), &u, &ok, &headers(&[("x-relay-token", "0123456789abcdef")])).is_ok());
-        assert!(authorize(Some(&token), &u, &ok, &headers(&[("authorization", "Bearer 0123456789abcdef")])).is_ok());
-        assert!(authorize(Some(&token), &u, &ok, &headers(&[("x-relay-token", "0123456789abcdeX")])).is_err());
+        assert!(authorize(
+            Some(&token),
+            &u,
+            &ok,
+            &headers(&[("x-relay-token", "0123456789abcdef")])
+        )
+        .is_ok());
+        assert!(authorize(
+            Some(&token),
+            &u,
+            &ok,
+            &headers(&[("authorization", "Bearer 0123456789abcdef")])
+        )
+        .is_ok());
+        assert!(authorize(
+            Some(&token),
+            &u,
+            &ok,
+            &headers(&[("x-relay-token", "0123456789abcdeX")])
+        )
+        .is_err());
         assert!(authorize(Some(&token), &u, &ok, &headers(&[])).is_err());
         // In pass-through mode Authorization is the caller's DashScope key, not the token.
         let p = upstream(KeyMode::PassThrough);
-        assert!(authorize(Some(&token), &p, &ok, &headers(&[("authorization", "Bearer 0123456789abcdef")])).is_err());
+        assert!(authorize(
+            Some(&token),
+            &p,
+            &ok,
+            &headers(&[("authorization", "Bearer 0123456789abcdef")])
+        )
+        .is_err());
     }
 
     #[test]
@@ -98,8 +134,17 @@ mod tests {
         let allowed = OriginCheck::Allowed(HeaderValue::from_static("https://a.example"));
         assert!(authorize(None, &u, &allowed, &HeaderMap::new()).is_ok());
         assert!(authorize(None, &u, &OriginCheck::Absent, &HeaderMap::new()).is_err());
-        let demo = upstream(KeyMode::Held { key: Secret::new("sk-sim"), real: false });
+        let demo = upstream(KeyMode::Held {
+            key: Secret::new("sk-sim"),
+            real: false,
+        });
         assert!(authorize(None, &demo, &OriginCheck::Absent, &HeaderMap::new()).is_ok());
-        assert!(authorize(None, &upstream(KeyMode::PassThrough), &OriginCheck::Absent, &HeaderMap::new()).is_ok());
+        assert!(authorize(
+            None,
+            &upstream(KeyMode::PassThrough),
+            &OriginCheck::Absent,
+            &HeaderMap::new()
+        )
+        .is_ok());
     }
 }

@@ -32,17 +32,32 @@ See crates/relay/README.md for routes and the security model.";
 #[command(name = "wanedit-relay", version, after_help = AFTER_HELP)]
 pub struct Args {
     /// Address to listen on.
-    #[arg(long, env = "WANEDIT_LISTEN", default_value = "127.0.0.1:8787", value_name = "ADDR")]
+    #[arg(
+        long,
+        env = "WANEDIT_LISTEN",
+        default_value = "127.0.0.1:8787",
+        value_name = "ADDR"
+    )]
     pub listen: SocketAddr,
 
     /// An upstream as NAME=URL; repeatable. Default: intl=https://dashscope-intl.aliyuncs.com
     /// and cn=https://dashscope.aliyuncs.com. NAME is the first path segment of relay routes.
-    #[arg(long = "upstream", env = "WANEDIT_UPSTREAM", value_name = "NAME=URL", value_delimiter = ',')]
+    #[arg(
+        long = "upstream",
+        env = "WANEDIT_UPSTREAM",
+        value_name = "NAME=URL",
+        value_delimiter = ','
+    )]
     pub upstreams: Vec<String>,
 
     /// An exact origin (scheme://host[:port]) allowed to call the relay; repeatable. Default:
     /// only the relay's own origin (and http://localhost:PORT when listening on loopback).
-    #[arg(long = "allow-origin", env = "WANEDIT_ALLOW_ORIGIN", value_name = "ORIGIN", value_delimiter = ',')]
+    #[arg(
+        long = "allow-origin",
+        env = "WANEDIT_ALLOW_ORIGIN",
+        value_name = "ORIGIN",
+        value_delimiter = ','
+    )]
     pub allow_origins: Vec<String>,
 
     /// Serve the built web UI from this directory at `/`.
@@ -55,7 +70,12 @@ pub struct Args {
 
     /// Token callers must send as `X-Relay-Token` (or, in key-holding mode, as
     /// `Authorization: Bearer <token>`). Prefer the environment variable or the file flag.
-    #[arg(long, env = "WANEDIT_ACCESS_TOKEN", hide_env_values = true, value_name = "TOKEN")]
+    #[arg(
+        long,
+        env = "WANEDIT_ACCESS_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN"
+    )]
     pub access_token: Option<String>,
 
     /// Read the access token from this file.
@@ -88,24 +108,49 @@ pub struct Args {
     pub enable_list: bool,
 
     /// Seconds to wait for a TCP/TLS connection to an upstream (then 502).
-    #[arg(long, env = "WANEDIT_CONNECT_TIMEOUT", default_value_t = 10, value_name = "SECS")]
+    #[arg(
+        long,
+        env = "WANEDIT_CONNECT_TIMEOUT",
+        default_value_t = 10,
+        value_name = "SECS"
+    )]
     pub connect_timeout: u64,
 
     /// Seconds an API call to an upstream may take in total (then 504).
-    #[arg(long, env = "WANEDIT_TIMEOUT", default_value_t = 60, value_name = "SECS")]
+    #[arg(
+        long,
+        env = "WANEDIT_TIMEOUT",
+        default_value_t = 60,
+        value_name = "SECS"
+    )]
     pub timeout: u64,
 
     /// Seconds an upload to the upload host may take in total (then 504).
-    #[arg(long, env = "WANEDIT_UPLOAD_TIMEOUT", default_value_t = 900, value_name = "SECS")]
+    #[arg(
+        long,
+        env = "WANEDIT_UPLOAD_TIMEOUT",
+        default_value_t = 900,
+        value_name = "SECS"
+    )]
     pub upload_timeout: u64,
 
     /// Requests per minute each client IP (IPv6: each /64) may send to upstream routes;
     /// 0 turns rate limiting off.
-    #[arg(long, env = "WANEDIT_RATE_LIMIT", default_value_t = 120, value_name = "N")]
+    #[arg(
+        long,
+        env = "WANEDIT_RATE_LIMIT",
+        default_value_t = 120,
+        value_name = "N"
+    )]
     pub rate_limit: u32,
 
     /// Requests a client may send at once before the per-minute rate applies.
-    #[arg(long, env = "WANEDIT_RATE_BURST", default_value_t = 30, value_name = "N")]
+    #[arg(
+        long,
+        env = "WANEDIT_RATE_BURST",
+        default_value_t = 30,
+        value_name = "N"
+    )]
     pub rate_burst: u32,
 
     /// The relay's public base URL (e.g. https://relay.example.com) when it sits behind a
@@ -261,10 +306,15 @@ impl Config {
         for spec in &specs {
             let (name, base) = parse_upstream(spec)?;
             if upstreams.iter().any(|u| u.name == name) || (args.simulate && name == "sim") {
-                return Err(RelayError::Config(format!("upstream name {name:?} is given twice")));
+                return Err(RelayError::Config(format!(
+                    "upstream name {name:?} is given twice"
+                )));
             }
             let key = match &key {
-                Some(k) => KeyMode::Held { key: k.clone(), real: true },
+                Some(k) => KeyMode::Held {
+                    key: k.clone(),
+                    real: true,
+                },
                 None => KeyMode::PassThrough,
             };
             upstreams.push(Upstream { name, base, key });
@@ -297,11 +347,15 @@ impl Config {
         };
         if let Some(scale) = args.sim_time_scale {
             if !(scale.is_finite() && scale > 0.0) {
-                return Err(RelayError::Config("--sim-time-scale must be a positive number".into()));
+                return Err(RelayError::Config(
+                    "--sim-time-scale must be a positive number".into(),
+                ));
             }
         }
         if args.connect_timeout == 0 || args.timeout == 0 || args.upload_timeout == 0 {
-            return Err(RelayError::Config("timeouts must be at least one second".into()));
+            return Err(RelayError::Config(
+                "timeouts must be at least one second".into(),
+            ));
         }
 
         Ok(Config {
@@ -359,12 +413,17 @@ pub fn own_origins(bound: SocketAddr) -> Vec<String> {
     origins
 }
 
-fn resolve_key(env_key: Option<String>, file: Option<&std::path::Path>) -> Result<Option<Secret>, RelayError> {
+fn resolve_key(
+    env_key: Option<String>,
+    file: Option<&std::path::Path>,
+) -> Result<Option<Secret>, RelayError> {
     let from_file = match file {
         Some(path) => Some(read_secret_file(path, "--api-key-file")?),
         None => None,
     };
-    let from_env = env_key.map(|k| k.trim().to_string()).filter(|k| !k.is_empty());
+    let from_env = env_key
+        .map(|k| k.trim().to_string())
+        .filter(|k| !k.is_empty());
     match (from_env, from_file) {
         (Some(_), Some(_)) => Err(RelayError::Config(
             "both DASHSCOPE_API_KEY and --api-key-file are set; give one".into(),
@@ -377,7 +436,10 @@ fn resolve_key(env_key: Option<String>, file: Option<&std::path::Path>) -> Resul
     }
 }
 
-fn resolve_token(flag: Option<String>, file: Option<&std::path::Path>) -> Result<Option<Secret>, RelayError> {
+fn resolve_token(
+    flag: Option<String>,
+    file: Option<&std::path::Path>,
+) -> Result<Option<Secret>, RelayError> {
     let from_file = match file {
         Some(path) => Some(read_secret_file(path, "--access-token-file")?),
         None => None,
@@ -385,7 +447,9 @@ fn resolve_token(flag: Option<String>, file: Option<&std::path::Path>) -> Result
     let flag = flag.map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
     let token = match (flag, from_file) {
         (Some(_), Some(_)) => {
-            return Err(RelayError::Config("both --access-token and --access-token-file are set".into()))
+            return Err(RelayError::Config(
+                "both --access-token and --access-token-file are set".into(),
+            ))
         }
         (Some(t), None) | (None, Some(t)) => t,
         (None, None) => return Ok(None),
@@ -393,7 +457,9 @@ fn resolve_token(flag: Option<String>, file: Option<&std::path::Path>) -> Result
     check_header_safe(&token, "the access token")?;
     // A short token can be guessed over the network; 16 characters of anything is the floor.
     if token.len() < 16 {
-        return Err(RelayError::Config("the access token must be at least 16 characters".into()));
+        return Err(RelayError::Config(
+            "the access token must be at least 16 characters".into(),
+        ));
     }
     Ok(Some(Secret::new(token)))
 }
@@ -403,7 +469,10 @@ fn read_secret_file(path: &std::path::Path, flag: &str) -> Result<String, RelayE
         .map_err(|e| RelayError::Config(format!("{flag} {}: {e}", path.display())))?;
     let text = text.trim().to_string();
     if text.is_empty() {
-        return Err(RelayError::Config(format!("{flag} {} is empty", path.display())));
+        return Err(RelayError::Config(format!(
+            "{flag} {} is empty",
+            path.display()
+        )));
     }
     Ok(text)
 }
@@ -413,7 +482,9 @@ fn check_header_safe(value: &str, what: &str) -> Result<(), RelayError> {
     if value.bytes().all(|b| (0x21..0x7f).contains(&b)) {
         Ok(())
     } else {
-        Err(RelayError::Config(format!("{what} may only hold printable ASCII without spaces")))
+        Err(RelayError::Config(format!(
+            "{what} may only hold printable ASCII without spaces"
+        )))
     }
 }
 
@@ -425,14 +496,18 @@ pub fn parse_upstream(spec: &str) -> Result<(String, String), RelayError> {
     let name = name.trim();
     if name.is_empty()
         || name.len() > 32
-        || !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+        || !name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
     {
         return Err(RelayError::Config(format!(
             "--upstream {spec:?}: NAME must be 1-32 of a-z 0-9 - _"
         )));
     }
     if RESERVED_NAMES.contains(&name) {
-        return Err(RelayError::Config(format!("--upstream {spec:?}: {name:?} is reserved")));
+        return Err(RelayError::Config(format!(
+            "--upstream {spec:?}: {name:?} is reserved"
+        )));
     }
     Ok((name.to_string(), parse_base_url(url.trim())?))
 }
@@ -466,7 +541,10 @@ pub fn normalize_origin(raw: &str) -> Result<String, RelayError> {
     if url.scheme() != "http" && url.scheme() != "https" {
         return Err(bad("scheme must be http or https"));
     }
-    if !(url.path() == "/" || url.path().is_empty()) || url.query().is_some() || url.fragment().is_some() {
+    if !(url.path() == "/" || url.path().is_empty())
+        || url.query().is_some()
+        || url.fragment().is_some()
+    {
         return Err(bad("an origin has no path, query or fragment"));
     }
     if !url.username().is_empty() || url.password().is_some() {
@@ -494,22 +572,38 @@ mod tests {
         assert!(!c.holds_real_key());
         assert_eq!(c.max_upload_bytes, 100 * 1024 * 1024);
         let bound: SocketAddr = "127.0.0.1:8787".parse().unwrap();
-        assert_eq!(c.allowed_origins(bound), ["http://127.0.0.1:8787", "http://localhost:8787"]);
+        assert_eq!(
+            c.allowed_origins(bound),
+            ["http://127.0.0.1:8787", "http://localhost:8787"]
+        );
     }
 
     #[test]
     fn key_without_restriction_is_refused() {
         let err = Config::from_args(args(&[]), Some("sk-abc".into())).unwrap_err();
         assert!(matches!(err, RelayError::Unrestricted));
-        assert!(Config::from_args(args(&["--allow-origin", "https://a.example"]), Some("sk-abc".into())).is_ok());
-        assert!(Config::from_args(args(&["--access-token", "0123456789abcdef"]), Some("sk-abc".into())).is_ok());
-        assert!(Config::from_args(args(&["--access-token", "short"]), Some("sk-abc".into())).is_err());
+        assert!(Config::from_args(
+            args(&["--allow-origin", "https://a.example"]),
+            Some("sk-abc".into())
+        )
+        .is_ok());
+        assert!(Config::from_args(
+            args(&["--access-token", "0123456789abcdef"]),
+            Some("sk-abc".into())
+        )
+        .is_ok());
+        assert!(
+            Config::from_args(args(&["--access-token", "short"]), Some("sk-abc".into())).is_err()
+        );
     }
 
     #[test]
     fn secrets_never_print() {
-        let c = Config::from_args(args(&["--access-token", "tok-0123456789abcdef"]), Some("sk-topsecret".into()))
-            .unwrap();
+        let c = Config::from_args(
+            args(&["--access-token", "tok-0123456789abcdef"]),
+            Some("sk-topsecret".into()),
+        )
+        .unwrap();
         let shown = format!("{c:?}");
         assert!(!shown.contains("sk-topsecret"), "{shown}");
         assert!(!shown.contains("tok-0123456789abcdef"), "{shown}");
@@ -517,8 +611,14 @@ mod tests {
 
     #[test]
     fn origins_are_normalised_and_wildcards_refused() {
-        assert_eq!(normalize_origin("HTTPS://App.Example.com:443/").unwrap(), "https://app.example.com");
-        assert_eq!(normalize_origin("http://localhost:3000").unwrap(), "http://localhost:3000");
+        assert_eq!(
+            normalize_origin("HTTPS://App.Example.com:443/").unwrap(),
+            "https://app.example.com"
+        );
+        assert_eq!(
+            normalize_origin("http://localhost:3000").unwrap(),
+            "http://localhost:3000"
+        );
         assert!(normalize_origin("*").is_err());
         assert!(normalize_origin("https://a.example/path").is_err());
         assert!(normalize_origin("null").is_err());
@@ -542,7 +642,11 @@ mod tests {
         let bound: SocketAddr = "127.0.0.1:9".parse().unwrap();
         let c = Config::from_args(args(&["--allow-origin", "https://a.example"]), None).unwrap();
         assert_eq!(c.allowed_origins(bound), ["https://a.example"]);
-        let c = Config::from_args(args(&["--allow-origin", "https://a.example", "--serve", "/tmp"]), None).unwrap();
+        let c = Config::from_args(
+            args(&["--allow-origin", "https://a.example", "--serve", "/tmp"]),
+            None,
+        )
+        .unwrap();
         assert_eq!(c.allowed_origins(bound).len(), 3);
     }
 }

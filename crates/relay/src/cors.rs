@@ -62,7 +62,10 @@ pub fn decorate(response: &mut Response, origin: &OriginCheck) {
     headers.append(VARY, HeaderValue::from_static("Origin"));
     if let OriginCheck::Allowed(value) = origin {
         headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, value.clone());
-        headers.insert(ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static(EXPOSE_HEADERS));
+        headers.insert(
+            ACCESS_CONTROL_EXPOSE_HEADERS,
+            HeaderValue::from_static(EXPOSE_HEADERS),
+        );
     }
 }
 
@@ -73,8 +76,14 @@ pub fn preflight(origin: &OriginCheck) -> Response {
     if origin.is_allowed() {
         *response.status_mut() = StatusCode::NO_CONTENT;
         let headers = response.headers_mut();
-        headers.insert(ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static(ALLOW_METHODS));
-        headers.insert(ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static(ALLOW_HEADERS));
+        headers.insert(
+            ACCESS_CONTROL_ALLOW_METHODS,
+            HeaderValue::from_static(ALLOW_METHODS),
+        );
+        headers.insert(
+            ACCESS_CONTROL_ALLOW_HEADERS,
+            HeaderValue::from_static(ALLOW_HEADERS),
+        );
         headers.insert(ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static(MAX_AGE));
     } else {
         *response.status_mut() = StatusCode::FORBIDDEN;
@@ -97,10 +106,22 @@ mod tests {
         let allowed = vec!["https://app.example".to_string()];
         assert!(OriginCheck::of(&with_origin("https://app.example"), &allowed).is_allowed());
         assert!(OriginCheck::of(&with_origin("HTTPS://APP.EXAMPLE"), &allowed).is_allowed());
-        for bad in ["https://app.example.evil", "http://app.example", "null", "https://app.example:444"] {
-            assert_eq!(OriginCheck::of(&with_origin(bad), &allowed), OriginCheck::Denied, "{bad}");
+        for bad in [
+            "https://app.example.evil",
+            "http://app.example",
+            "null",
+            "https://app.example:444",
+        ] {
+            assert_eq!(
+                OriginCheck::of(&with_origin(bad), &allowed),
+                OriginCheck::Denied,
+                "{bad}"
+            );
         }
-        assert_eq!(OriginCheck::of(&HeaderMap::new(), &allowed), OriginCheck::Absent);
+        assert_eq!(
+            OriginCheck::of(&HeaderMap::new(), &allowed),
+            OriginCheck::Absent
+        );
     }
 
     #[test]
@@ -108,12 +129,18 @@ mod tests {
         let mut r = preflight(&OriginCheck::Denied);
         decorate(&mut r, &OriginCheck::Denied);
         assert_eq!(r.status(), StatusCode::FORBIDDEN);
-        assert!(r.headers().keys().all(|k| !k.as_str().starts_with("access-control-")));
+        assert!(r
+            .headers()
+            .keys()
+            .all(|k| !k.as_str().starts_with("access-control-")));
         let ok = OriginCheck::Allowed(HeaderValue::from_static("https://a.example"));
         let mut r = preflight(&ok);
         decorate(&mut r, &ok);
         assert_eq!(r.status(), StatusCode::NO_CONTENT);
-        assert_eq!(r.headers()[ACCESS_CONTROL_ALLOW_ORIGIN], "https://a.example");
+        assert_eq!(
+            r.headers()[ACCESS_CONTROL_ALLOW_ORIGIN],
+            "https://a.example"
+        );
         assert_eq!(r.headers()[ACCESS_CONTROL_ALLOW_METHODS], ALLOW_METHODS);
         assert_eq!(r.headers()[VARY], "Origin");
     }

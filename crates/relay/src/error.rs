@@ -77,12 +77,18 @@ impl RelayError {
     /// HTTP status and DashScope-style code.
     pub fn status_code(&self) -> (StatusCode, &'static str) {
         match self {
-            RelayError::Config(_) | RelayError::Unrestricted | RelayError::Io(_) => (StatusCode::INTERNAL_SERVER_ERROR, "RelayInternalError"),
+            RelayError::Config(_) | RelayError::Unrestricted | RelayError::Io(_) => {
+                (StatusCode::INTERNAL_SERVER_ERROR, "RelayInternalError")
+            }
             RelayError::NotFound => (StatusCode::NOT_FOUND, "RelayNotFound"),
-            RelayError::OriginForbidden | RelayError::Forbidden(_) => (StatusCode::FORBIDDEN, "RelayForbidden"),
+            RelayError::OriginForbidden | RelayError::Forbidden(_) => {
+                (StatusCode::FORBIDDEN, "RelayForbidden")
+            }
             RelayError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "RelayUnauthorized"),
             RelayError::BadRequest(_) => (StatusCode::BAD_REQUEST, "RelayBadRequest"),
-            RelayError::NotJson(_) | RelayError::InvalidBody(_) => (StatusCode::BAD_REQUEST, "InvalidParameter"),
+            RelayError::NotJson(_) | RelayError::InvalidBody(_) => {
+                (StatusCode::BAD_REQUEST, "InvalidParameter")
+            }
             RelayError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "RequestTooLarge"),
             RelayError::LengthRequired => (StatusCode::LENGTH_REQUIRED, "RelayLengthRequired"),
             RelayError::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "RateLimited"),
@@ -112,7 +118,9 @@ impl RelayError {
         }
         let mut response = (status, axum::Json(body)).into_response();
         if let RelayError::RateLimited(secs) = self {
-            response.headers_mut().insert(axum::http::header::RETRY_AFTER, HeaderValue::from(secs));
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, HeaderValue::from(secs));
         }
         response
     }
@@ -131,8 +139,17 @@ mod tests {
 
     #[test]
     fn codes_are_dashscope_shaped() {
-        assert_eq!(RelayError::TooLarge(1).status_code(), (StatusCode::PAYLOAD_TOO_LARGE, "RequestTooLarge"));
-        assert_eq!(RelayError::UpstreamTimeout.status_code().0, StatusCode::GATEWAY_TIMEOUT);
-        assert_eq!(RelayError::UpstreamRedirect.status_code().0, StatusCode::BAD_GATEWAY);
+        assert_eq!(
+            RelayError::TooLarge(1).status_code(),
+            (StatusCode::PAYLOAD_TOO_LARGE, "RequestTooLarge")
+        );
+        assert_eq!(
+            RelayError::UpstreamTimeout.status_code().0,
+            StatusCode::GATEWAY_TIMEOUT
+        );
+        assert_eq!(
+            RelayError::UpstreamRedirect.status_code().0,
+            StatusCode::BAD_GATEWAY
+        );
     }
 }

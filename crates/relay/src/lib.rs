@@ -52,10 +52,16 @@ impl Relay {
     #[cfg_attr(not(feature = "simulate"), allow(unused_mut))]
     pub async fn start(mut config: Config) -> Result<Relay, RelayError> {
         #[cfg(feature = "simulate")]
-        let sim = if config.simulate { Some(simulate::start(&mut config).await?) } else { None };
+        let sim = if config.simulate {
+            Some(simulate::start(&mut config).await?)
+        } else {
+            None
+        };
         #[cfg(not(feature = "simulate"))]
         if config.simulate {
-            return Err(RelayError::Config("this build has no simulator (feature `simulate`)".into()));
+            return Err(RelayError::Config(
+                "this build has no simulator (feature `simulate`)".into(),
+            ));
         }
         let listener = tokio::net::TcpListener::bind(config.listen).await?;
         let addr = listener.local_addr()?;
@@ -118,7 +124,10 @@ impl Relay {
             Ok(Ok(served)) => served.map_err(RelayError::from),
             Ok(Err(join)) => Err(RelayError::Io(std::io::Error::other(join))),
             Err(_) => {
-                tracing::warn!(grace_secs = grace.as_secs(), "requests still running after the grace period; stopping");
+                tracing::warn!(
+                    grace_secs = grace.as_secs(),
+                    "requests still running after the grace period; stopping"
+                );
                 self.task.abort();
                 Ok(())
             }

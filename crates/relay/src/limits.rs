@@ -32,7 +32,10 @@ pub struct RateLimiter {
 impl RateLimiter {
     /// A limiter; a zero rate lets everything through.
     pub fn new(limit: RateLimit) -> Self {
-        RateLimiter { limit, buckets: Mutex::new(HashMap::new()) }
+        RateLimiter {
+            limit,
+            buckets: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Takes one token for `ip`, or says after how many whole seconds one will be there.
@@ -44,12 +47,16 @@ impl RateLimiter {
         let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
         if buckets.len() >= PRUNE_AT && !buckets.contains_key(&key) {
             let (rate, burst) = (self.limit.per_second, self.limit.burst);
-            buckets.retain(|_, b| b.tokens + now.duration_since(b.last).as_secs_f64() * rate < burst);
+            buckets
+                .retain(|_, b| b.tokens + now.duration_since(b.last).as_secs_f64() * rate < burst);
             if buckets.len() >= MAX_CLIENTS {
                 buckets.clear();
             }
         }
-        let bucket = buckets.entry(key).or_insert(Bucket { tokens: self.limit.burst, last: now });
+        let bucket = buckets.entry(key).or_insert(Bucket {
+            tokens: self.limit.burst,
+            last: now,
+        });
         let elapsed = now.saturating_duration_since(bucket.last).as_secs_f64();
         bucket.tokens = (bucket.tokens + elapsed * self.limit.per_second).min(self.limit.burst);
         bucket.last = now;
@@ -77,14 +84,19 @@ fn client_key(ip: IpAddr) -> IpAddr {
 }
 
 /// Reads a whole (small) body, refusing more than `max` bytes without reading further.
-pub async fn read_capped(body: Body, declared: Option<u64>, max: usize) -> Result<Bytes, RelayError> {
+pub async fn read_capped(
+    body: Body,
+    declared: Option<u64>,
+    max: usize,
+) -> Result<Bytes, RelayError> {
     if declared.is_some_and(|len| len > max as u64) {
         return Err(RelayError::TooLarge(max as u64));
     }
     let mut stream = body.into_data_stream();
     let mut buf = BytesMut::new();
     while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|_| RelayError::BadRequest("could not read the request body".into()))?;
+        let chunk =
+            chunk.map_err(|_| RelayError::BadRequest("could not read the request body".into()))?;
         if buf.len() + chunk.len() > max {
             return Err(RelayError::TooLarge(max as u64));
         }
@@ -106,7 +118,9 @@ pub fn capped_stream(
         seen += chunk.len() as u64;
         if seen > max {
             tripped.store(true, Ordering::SeqCst);
-            return Err(std::io::Error::other("upload larger than the relay's limit"));
+            return Err(std::io::Error::other(
+                "upload larger than the relay's limit",
+            ));
         }
         Ok(chunk)
     })
@@ -119,7 +133,10 @@ mod tests {
 
     #[test]
     fn bucket_refills_and_says_when() {
-        let limiter = RateLimiter::new(RateLimit { per_second: 1.0, burst: 2.0 });
+        let limiter = RateLimiter::new(RateLimit {
+            per_second: 1.0,
+            burst: 2.0,
+        });
         let ip: IpAddr = "192.0.2.1".parse().unwrap();
         let t0 = Instant::now();
         assert!(limiter.check(ip, t0).is_ok());
@@ -132,16 +149,24 @@ mod tests {
 
     #[test]
     fn ipv6_clients_share_their_64() {
-        let limiter = RateLimiter::new(RateLimit { per_second: 0.1, burst: 1.0 });
+        let limiter = RateLimiter::new(RateLimit {
+            per_second: 0.1,
+            burst: 1.0,
+        });
         let t0 = Instant::now();
         assert!(limiter.check("2001:db8::1".parse().unwrap(), t0).is_ok());
         assert_eq!(limiter.check("2001:db8::2".parse().unwrap(), t0), Err(10));
-        assert!(limiter.check("2001:db8:0:1::1".parse().unwrap(), t0).is_ok());
+        assert!(limiter
+            .check("2001:db8:0:1::1".parse().unwrap(), t0)
+            .is_ok());
     }
 
     #[test]
     fn zero_rate_is_unlimited() {
-        let limiter = RateLimiter::new(RateLimit { per_second: 0.0, burst: 1.0 });
+        let limiter = RateLimiter::new(RateLimit {
+            per_second: 0.0,
+            burst: 1.0,
+        });
         let ip: IpAddr = "192.0.2.1".parse().unwrap();
         let t0 = Instant::now();
         for _ in 0..100 {
@@ -153,8 +178,14 @@ mod tests {
     async fn capped_reader_refuses_large_bodies() {
         let ok = read_capped(Body::from("12345"), None, 5).await.unwrap();
         assert_eq!(&ok[..], b"12345");
-        assert!(matches!(read_capped(Body::from("123456"), None, 5).await, Err(RelayError::TooLarge(5))));
-        assert!(matches!(read_capped(Body::empty(), Some(6), 5).await, Err(RelayError::TooLarge(5))));
+        assert!(matches!(
+            read_capped(Body::from("123456"), None, 5).await,
+            Err(RelayError::TooLarge(5))
+        ));
+        assert!(matches!(
+            read_capped(Body::empty(), Some(6), 5).await,
+            Err(RelayError::TooLarge(5))
+        ));
     }
 
     #[tokio::test]

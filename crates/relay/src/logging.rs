@@ -9,7 +9,14 @@ use tracing_subscriber::EnvFilter;
 /// Installs the global subscriber. `RUST_LOG` picks levels (default `info`).
 pub fn init(format: LogFormat) {
     let mut filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    for quiet in ["hyper=info", "hyper_util=info", "reqwest=info", "rustls=info", "h2=info", "tower_http=info"] {
+    for quiet in [
+        "hyper=info",
+        "hyper_util=info",
+        "reqwest=info",
+        "rustls=info",
+        "h2=info",
+        "tower_http=info",
+    ] {
         if let Ok(directive) = quiet.parse() {
             filter = filter.add_directive(directive);
         }

@@ -17,9 +17,24 @@ async fn main() -> std::process::ExitCode {
     let upstreams: Vec<String> = config
         .upstreams
         .iter()
-        .map(|u| format!("{}={} ({})", u.name, u.base, if u.key.holds_key() { "key held" } else { "pass-through" }))
+        .map(|u| {
+            format!(
+                "{}={} ({})",
+                u.name,
+                u.base,
+                if u.key.holds_key() {
+                    "key held"
+                } else {
+                    "pass-through"
+                }
+            )
+        })
         .collect();
-    tracing::info!(?upstreams, token = config.access_token.is_some(), "configuration");
+    tracing::info!(
+        ?upstreams,
+        token = config.access_token.is_some(),
+        "configuration"
+    );
     match wanedit_relay::run(config).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

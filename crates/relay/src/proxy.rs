@@ -21,12 +21,25 @@ use url::form_urlencoded;
 use wanedit_core::region::{CREATE_TASK_PATH, TASKS_PATH, UPLOADS_PATH};
 
 /// Query parameters of the task list, as documented; anything else is dropped.
-const LIST_PARAMS: [&str; 7] = ["task_id", "start_time", "end_time", "model_name", "status", "page_no", "page_size"];
+const LIST_PARAMS: [&str; 7] = [
+    "task_id",
+    "start_time",
+    "end_time",
+    "model_name",
+    "status",
+    "page_no",
+    "page_size",
+];
 /// Largest upload-policy answer the relay reads to rewrite it.
 const MAX_POLICY_BYTES: usize = 64 * 1024;
 
 /// Forwards `call` to upstream number `index`.
-pub async fn forward(state: &AppState, index: usize, call: Call, request: Request) -> Result<Response, RelayError> {
+pub async fn forward(
+    state: &AppState,
+    index: usize,
+    call: Call,
+    request: Request,
+) -> Result<Response, RelayError> {
     let upstream = &state.config.upstreams[index];
     let (parts, body) = request.into_parts();
     let headers = &parts.headers;
@@ -36,12 +49,18 @@ pub async fn forward(state: &AppState, index: usize, call: Call, request: Reques
         Call::Create => create(state, upstream, headers, body).await,
         Call::Query(id) => {
             let url = format!("{}{TASKS_PATH}/{id}", upstream.base);
-            let request = client.get(url).headers(api_headers(headers, &upstream.key)?).timeout(timeout);
+            let request = client
+                .get(url)
+                .headers(api_headers(headers, &upstream.key)?)
+                .timeout(timeout);
             Ok(stream_back(send(request, None).await?))
         }
         Call::Cancel(id) => {
             let url = format!("{}{TASKS_PATH}/{id}/cancel", upstream.base);
-            let request = client.post(url).headers(api_headers(headers, &upstream.key)?).timeout(timeout);
+            let request = client
+                .post(url)
+                .headers(api_headers(headers, &upstream.key)?)
+                .timeout(timeout);
             Ok(stream_back(send(request, None).await?))
         }
         Call::List { trailing_slash } => {
@@ -57,7 +76,10 @@ pub async fn forward(state: &AppState, index: usize, call: Call, request: Reques
             if !query.is_empty() {
                 url = format!("{url}?{query}");
             }
-            let request = client.get(url).headers(api_headers(headers, &upstream.key)?).timeout(timeout);
+            let request = client
+                .get(url)
+                .headers(api_headers(headers, &upstream.key)?)
+                .timeout(timeout);
             Ok(stream_back(send(request, None).await?))
         }
         Call::UploadPolicy => policy(state, index, upstream, &parts.uri, headers).await,
@@ -65,7 +87,12 @@ pub async fn forward(state: &AppState, index: usize, call: Call, request: Reques
     }
 }
 
-async fn create(state: &AppState, upstream: &Upstream, headers: &HeaderMap, body: Body) -> Result<Response, RelayError> {
+async fn create(
+    state: &AppState,
+    upstream: &Upstream,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<Response, RelayError> {
     let bytes = read_capped(body, content_length(headers), state.config.max_body_bytes).await?;
     let json: serde_json::Value =
         serde_json::from_slice(&bytes).map_err(|e| RelayError::NotJson(e.to_string()))?;
@@ -77,7 +104,12 @@ async fn create(state: &AppState, upstream: &Upstream, headers: &HeaderMap, body
     let out = create_headers(headers, &upstream.key, &json)?;
     let url = format!("{}{CREATE_TASK_PATH}", upstream.base);
     // The caller's bytes are forwarded as they came, not re-serialised.
-    let request = state.client.post(url).headers(out).body(bytes).timeout(state.config.timeout);
+    let request = state
+        .client
+        .post(url)
+        .headers(out)
+        .body(bytes)
+        .timeout(state.config.timeout);
     Ok(stream_back(send(request, None).await?))
 }
 
@@ -98,17 +130,23 @@ async fn policy(
         }
     }
     if action.as_deref() != Some("getPolicy") {
-        return Err(RelayError::BadRequest("uploads need action=getPolicy".into()));
+        return Err(RelayError::BadRequest(
+            "uploads need action=getPolicy".into(),
+        ));
     }
-    let model = model.filter(|m| !m.is_empty() && m.len() <= 64).ok_or_else(|| {
-        RelayError::BadRequest("uploads need a model (1-64 characters)".into())
-    })?;
+    let model = model
+        .filter(|m| !m.is_empty() && m.len() <= 64)
+        .ok_or_else(|| RelayError::BadRequest("uploads need a model (1-64 characters)".into()))?;
     let query = form_urlencoded::Serializer::new(String::new())
         .append_pair("action", "getPolicy")
         .append_pair("model", &model)
         .finish();
     let url = format!("{}{UPLOADS_PATH}?{query}", upstream.base);
-    let request = state.client.get(url).headers(api_headers(headers, &upstream.key)?).timeout(state.config.timeout);
+    let request = state
+        .client
+        .get(url)
+        .headers(api_headers(headers, &upstream.key)?)
+        .timeout(state.config.timeout);
     let answer = send(request, None).await?;
     if answer.status() != StatusCode::OK {
         return Ok(stream_back(answer));
@@ -127,17 +165,31 @@ async fn policy(
         format!("{base}/{}/oss/{id}", upstream.name)
     })?;
     let mut response = (status, axum::Json(json)).into_response();
-    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     Ok(response)
 }
 
-async fn upload(state: &AppState, index: usize, id: &str, headers: &HeaderMap, body: Body) -> Result<Response, RelayError> {
-    let target = state.uploads.lookup(id, index, Instant::now()).ok_or(RelayError::UploadExpired)?;
+async fn upload(
+    state: &AppState,
+    index: usize,
+    id: &str,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<Response, RelayError> {
+    let target = state
+        .uploads
+        .lookup(id, index, Instant::now())
+        .ok_or(RelayError::UploadExpired)?;
     // Checked again: the allowlist alone stands between a caller and an arbitrary POST.
     let target = check_upload_host(target.as_str(), &state.config.upload_hosts)?;
     let content_type = headers
         .get(CONTENT_TYPE)
-        .filter(|v| v.to_str().is_ok_and(|s| s.to_ascii_lowercase().starts_with("multipart/form-data")))
+        .filter(|v| {
+            v.to_str()
+                .is_ok_and(|s| s.to_ascii_lowercase().starts_with("multipart/form-data"))
+        })
         .cloned()
         .ok_or_else(|| RelayError::BadRequest("uploads must be multipart/form-data".into()))?;
     let max = state.config.max_upload_bytes;
@@ -160,7 +212,13 @@ async fn upload(state: &AppState, index: usize, id: &str, headers: &HeaderMap, b
 }
 
 fn content_length(headers: &HeaderMap) -> Option<u64> {
-    headers.get(CONTENT_LENGTH)?.to_str().ok()?.trim().parse().ok()
+    headers
+        .get(CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
 }
 
 /// Keeps the first value of each allowed parameter, re-encoded.
@@ -186,7 +244,10 @@ mod tests {
             Some("status=RUNNING&page_no=2&evil=1&status=FAILED&model_name=wan2.7-videoedit&x%0d%0a=y&page_size=a%26b"),
             &LIST_PARAMS,
         );
-        assert_eq!(q, "status=RUNNING&page_no=2&model_name=wan2.7-videoedit&page_size=a%26b");
+        assert_eq!(
+            q,
+            "status=RUNNING&page_no=2&model_name=wan2.7-videoedit&page_size=a%26b"
+        );
         assert_eq!(filter_query(None, &LIST_PARAMS), "");
     }
 }

@@ -86,16 +86,24 @@ fn is_plain(path: &str) -> bool {
     if !path.starts_with('/') {
         return false;
     }
-    if !path.bytes().all(|b| (0x21..0x7f).contains(&b) && b != b'%' && b != b'\\') {
+    if !path
+        .bytes()
+        .all(|b| (0x21..0x7f).contains(&b) && b != b'%' && b != b'\\')
+    {
         return false;
     }
     let inner = path[1..].strip_suffix('/').unwrap_or(&path[1..]);
-    inner.split('/').all(|s| !s.is_empty() && s != "." && s != "..")
+    inner
+        .split('/')
+        .all(|s| !s.is_empty() && s != "." && s != "..")
 }
 
 /// Whether an upload id has the shape the relay issues (32 lower-case hex digits).
 pub fn is_upload_id(id: &str) -> bool {
-    id.len() == 32 && id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    id.len() == 32
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// Matches `method` and the raw `path` against the relay's routes. `upstream_index` maps a
@@ -123,10 +131,17 @@ pub fn parse(
             Route::NotFound
         }
     };
-    let first = path.strip_prefix('/').and_then(|p| p.split('/').next()).unwrap_or("");
+    let first = path
+        .strip_prefix('/')
+        .and_then(|p| p.split('/').next())
+        .unwrap_or("");
     let Some(upstream) = upstream_index(first) else {
         // Not an upstream name: the web UI's business (ServeDir refuses traversal itself).
-        return if first == "api" || first == "healthz" { Route::NotFound } else { fallback() };
+        return if first == "api" || first == "healthz" {
+            Route::NotFound
+        } else {
+            fallback()
+        };
     };
     if !is_plain(path) {
         return Route::NotFound;
@@ -141,9 +156,15 @@ pub fn parse(
         }
     };
     match rest.as_slice() {
-        ["api", "v1", "services", "aigc", "video-generation", "video-synthesis"] if is_post => proxy(Call::Create),
-        ["api", "v1", "tasks"] if is_get => proxy(Call::List { trailing_slash: false }),
-        ["api", "v1", "tasks", ""] if is_get => proxy(Call::List { trailing_slash: true }),
+        ["api", "v1", "services", "aigc", "video-generation", "video-synthesis"] if is_post => {
+            proxy(Call::Create)
+        }
+        ["api", "v1", "tasks"] if is_get => proxy(Call::List {
+            trailing_slash: false,
+        }),
+        ["api", "v1", "tasks", ""] if is_get => proxy(Call::List {
+            trailing_slash: true,
+        }),
         ["api", "v1", "tasks", id] if is_get => task(id, Call::Query),
         ["api", "v1", "tasks", id, "cancel"] if is_post => task(id, Call::Cancel),
         ["api", "v1", "uploads"] if is_get => proxy(Call::UploadPolicy),
@@ -175,29 +196,78 @@ mod tests {
         assert_eq!(get("/api/relay/config"), Route::RelayConfig);
         assert_eq!(
             post("/intl/api/v1/services/aigc/video-generation/video-synthesis"),
-            Route::Proxy { upstream: 0, call: Call::Create }
+            Route::Proxy {
+                upstream: 0,
+                call: Call::Create
+            }
         );
-        assert_eq!(get(&format!("/cn/api/v1/tasks/{id}")), Route::Proxy { upstream: 1, call: Call::Query(id.into()) });
+        assert_eq!(
+            get(&format!("/cn/api/v1/tasks/{id}")),
+            Route::Proxy {
+                upstream: 1,
+                call: Call::Query(id.into())
+            }
+        );
         assert_eq!(
             post(&format!("/sim/api/v1/tasks/{id}/cancel")),
-            Route::Proxy { upstream: 2, call: Call::Cancel(id.into()) }
+            Route::Proxy {
+                upstream: 2,
+                call: Call::Cancel(id.into())
+            }
         );
-        assert_eq!(get("/intl/api/v1/tasks"), Route::Proxy { upstream: 0, call: Call::List { trailing_slash: false } });
-        assert_eq!(get("/intl/api/v1/tasks/"), Route::Proxy { upstream: 0, call: Call::List { trailing_slash: true } });
-        assert_eq!(get("/intl/api/v1/uploads"), Route::Proxy { upstream: 0, call: Call::UploadPolicy });
+        assert_eq!(
+            get("/intl/api/v1/tasks"),
+            Route::Proxy {
+                upstream: 0,
+                call: Call::List {
+                    trailing_slash: false
+                }
+            }
+        );
+        assert_eq!(
+            get("/intl/api/v1/tasks/"),
+            Route::Proxy {
+                upstream: 0,
+                call: Call::List {
+                    trailing_slash: true
+                }
+            }
+        );
+        assert_eq!(
+            get("/intl/api/v1/uploads"),
+            Route::Proxy {
+                upstream: 0,
+                call: Call::UploadPolicy
+            }
+        );
         let up = "0123456789abcdef0123456789abcdef";
-        assert_eq!(post(&format!("/intl/oss/{up}")), Route::Proxy { upstream: 0, call: Call::Upload(up.into()) });
+        assert_eq!(
+            post(&format!("/intl/oss/{up}")),
+            Route::Proxy {
+                upstream: 0,
+                call: Call::Upload(up.into())
+            }
+        );
     }
 
     #[test]
     fn wrong_methods_and_unknown_names_are_not_found() {
         assert_eq!(post("/healthz"), Route::NotFound);
-        assert_eq!(get("/intl/api/v1/services/aigc/video-generation/video-synthesis"), Route::NotFound);
+        assert_eq!(
+            get("/intl/api/v1/services/aigc/video-generation/video-synthesis"),
+            Route::NotFound
+        );
         assert_eq!(post("/intl/api/v1/tasks/abc"), Route::NotFound);
         assert_eq!(get("/evil/api/v1/tasks/abc"), Route::NotFound);
         assert_eq!(get("/"), Route::NotFound);
-        assert_eq!(parse(&Method::PUT, "/intl/api/v1/tasks/abc", idx, false), Route::NotFound);
-        assert_eq!(parse(&Method::OPTIONS, "/anything", idx, false), Route::Preflight);
+        assert_eq!(
+            parse(&Method::PUT, "/intl/api/v1/tasks/abc", idx, false),
+            Route::NotFound
+        );
+        assert_eq!(
+            parse(&Method::OPTIONS, "/anything", idx, false),
+            Route::Preflight
+        );
     }
 
     #[test]
@@ -219,7 +289,10 @@ mod tests {
             assert_eq!(get(path), Route::NotFound, "{path}");
         }
         assert_eq!(get("/intl/api/v1/tasks/abc_def"), Route::InvalidTaskId);
-        assert_eq!(get(&format!("/intl/api/v1/tasks/{}", "a".repeat(65))), Route::InvalidTaskId);
+        assert_eq!(
+            get(&format!("/intl/api/v1/tasks/{}", "a".repeat(65))),
+            Route::InvalidTaskId
+        );
         assert_eq!(post("/intl/oss/not-an-id"), Route::NotFound);
     }
 
@@ -227,8 +300,14 @@ mod tests {
     fn static_fallback_only_when_serving() {
         assert_eq!(parse(&Method::GET, "/index.html", idx, true), Route::Static);
         assert_eq!(parse(&Method::GET, "/", idx, true), Route::Static);
-        assert_eq!(parse(&Method::POST, "/index.html", idx, true), Route::NotFound);
+        assert_eq!(
+            parse(&Method::POST, "/index.html", idx, true),
+            Route::NotFound
+        );
         assert_eq!(parse(&Method::GET, "/api/nope", idx, true), Route::NotFound);
-        assert_eq!(parse(&Method::GET, "/intl/nope", idx, true), Route::NotFound);
+        assert_eq!(
+            parse(&Method::GET, "/intl/nope", idx, true),
+            Route::NotFound
+        );
     }
 }

@@ -52,12 +52,21 @@ pub fn router(state: Arc<AppState>) -> Router {
     Router::new().fallback(handle).with_state(state)
 }
 
-async fn handle(State(state): State<Arc<AppState>>, ConnectInfo(peer): ConnectInfo<SocketAddr>, request: Request) -> Response {
+async fn handle(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    request: Request,
+) -> Response {
     let started = Instant::now();
     let request_id = uuid::Uuid::new_v4().to_string();
     let origin = OriginCheck::of(request.headers(), &state.origins);
     let method = request.method().clone();
-    let route = routes::parse(&method, request.uri().path(), |n| state.upstream_index(n), state.files.is_some());
+    let route = routes::parse(
+        &method,
+        request.uri().path(),
+        |n| state.upstream_index(n),
+        state.files.is_some(),
+    );
     let upstream = match &route {
         Route::Proxy { upstream, .. } => state.config.upstreams[*upstream].name.as_str(),
         _ => "",
@@ -109,7 +118,10 @@ async fn dispatch(
         )),
         Route::NotFound => Err(RelayError::NotFound),
         Route::Proxy { upstream, call } => {
-            state.limiter.check(peer.ip(), Instant::now()).map_err(RelayError::RateLimited)?;
+            state
+                .limiter
+                .check(peer.ip(), Instant::now())
+                .map_err(RelayError::RateLimited)?;
             // An upload URL is itself the permission: its id was only handed to a caller that
             // passed these checks when it asked for the policy.
             if !matches!(call, routes::Call::Upload(_)) {

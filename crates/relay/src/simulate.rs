@@ -12,15 +12,24 @@ pub async fn start(config: &mut Config) -> Result<wanedit_sim::SimHandle, RelayE
     if let Some(scale) = config.sim_time_scale {
         sim_config.time_scale = scale;
     }
-    let key = sim_config.keys.first().cloned().unwrap_or_else(|| "sk-sim".to_string());
+    let key = sim_config
+        .keys
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "sk-sim".to_string());
     let handle = wanedit_sim::spawn(sim_config).await?;
     let base = handle.base_url();
     let authority = base.trim_start_matches("http://").trim_end_matches('/');
-    config.upload_hosts.push(HostPattern::parse(&format!("http://{authority}"))?);
+    config
+        .upload_hosts
+        .push(HostPattern::parse(&format!("http://{authority}"))?);
     config.upstreams.push(Upstream {
         name: "sim".into(),
         base: base.trim_end_matches('/').to_string(),
-        key: KeyMode::Held { key: Secret::new(key), real: false },
+        key: KeyMode::Held {
+            key: Secret::new(key),
+            real: false,
+        },
     });
     Ok(handle)
 }

@@ -22,11 +22,16 @@ impl StaticFiles {
     /// Serves `dir`, which must exist.
     pub fn new(dir: &Path) -> Result<Self, RelayError> {
         if !dir.is_dir() {
-            return Err(RelayError::Config(format!("--serve {}: not a directory", dir.display())));
+            return Err(RelayError::Config(format!(
+                "--serve {}: not a directory",
+                dir.display()
+            )));
         }
         // ServeDir resolves paths itself and refuses to leave `dir` (`..`, encoded slashes).
         let serve_dir = ServeDir::new(dir).precompressed_br().precompressed_gzip();
-        Ok(StaticFiles { service: Compression::new(serve_dir) })
+        Ok(StaticFiles {
+            service: Compression::new(serve_dir),
+        })
     }
 
     /// Answers a GET or HEAD.

@@ -43,7 +43,10 @@ impl HostPattern {
     /// Parses a pattern.
     pub fn parse(raw: &str) -> Result<Self, RelayError> {
         let bad = |why: &str| RelayError::Config(format!("upload host pattern {raw:?}: {why}"));
-        let (scheme, rest) = raw.trim().split_once("://").ok_or_else(|| bad("expected scheme://host"))?;
+        let (scheme, rest) = raw
+            .trim()
+            .split_once("://")
+            .ok_or_else(|| bad("expected scheme://host"))?;
         let scheme = scheme.to_ascii_lowercase();
         if scheme != "http" && scheme != "https" {
             return Err(bad("scheme must be http or https"));
@@ -65,7 +68,9 @@ impl HostPattern {
         let host = host.to_ascii_lowercase();
         let host = if let Some(domain) = host.strip_prefix("*.") {
             if domain.is_empty() || !domain.contains('.') || domain.contains('*') {
-                return Err(bad("a wildcard needs a domain with at least two labels, like *.aliyuncs.com"));
+                return Err(bad(
+                    "a wildcard needs a domain with at least two labels, like *.aliyuncs.com",
+                ));
             }
             HostMatch::Suffix(format!(".{domain}"))
         } else {
@@ -73,7 +78,8 @@ impl HostPattern {
                 return Err(bad("a wildcard may only be a leading `*.`"));
             }
             // Normalise the way `Url` will print hosts it parses (IPv6 brackets, IDNA).
-            let parsed = Url::parse(&format!("{scheme}://{host}/")).map_err(|e| bad(&e.to_string()))?;
+            let parsed =
+                Url::parse(&format!("{scheme}://{host}/")).map_err(|e| bad(&e.to_string()))?;
             HostMatch::Exact(parsed.host_str().unwrap_or_default().to_string())
         };
         Ok(HostPattern { scheme, host, port })
@@ -87,7 +93,9 @@ impl HostPattern {
         let Some(host) = url.host() else { return false };
         let host_ok = match (&self.host, &host) {
             (HostMatch::Exact(want), _) => url.host_str() == Some(want.as_str()),
-            (HostMatch::Suffix(suffix), Host::Domain(name)) => name.len() > suffix.len() && name.ends_with(suffix.as_str()),
+            (HostMatch::Suffix(suffix), Host::Domain(name)) => {
+                name.len() > suffix.len() && name.ends_with(suffix.as_str())
+            }
             (HostMatch::Suffix(_), _) => false,
         };
         let port_ok = match self.port {
@@ -134,11 +142,22 @@ impl UploadRegistry {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         entries.retain(|_, e| e.expires > now);
         if entries.len() >= MAX_ENTRIES {
-            if let Some(oldest) = entries.iter().min_by_key(|(_, e)| e.expires).map(|(k, _)| k.clone()) {
+            if let Some(oldest) = entries
+                .iter()
+                .min_by_key(|(_, e)| e.expires)
+                .map(|(k, _)| k.clone())
+            {
                 entries.remove(&oldest);
             }
         }
-        entries.insert(id.clone(), Entry { upstream, target, expires: now + ttl + GRACE });
+        entries.insert(
+            id.clone(),
+            Entry {
+                upstream,
+                target,
+                expires: now + ttl + GRACE,
+            },
+        );
         id
     }
 
@@ -179,14 +198,19 @@ pub fn rewrite_policy(
 
 /// The scheme and authority rewritten upload URLs start with: `--public-url` if set, else
 /// `http://` plus the request's `Host` if it is a plain `host[:port]`, else the bound address.
-pub fn base_for(public_url: Option<&str>, host_header: Option<&str>, bound: std::net::SocketAddr) -> String {
+pub fn base_for(
+    public_url: Option<&str>,
+    host_header: Option<&str>,
+    bound: std::net::SocketAddr,
+) -> String {
     if let Some(public) = public_url {
         return public.to_string();
     }
     let plain = |h: &str| {
         !h.is_empty()
             && h.len() <= 255
-            && h.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'))
+            && h.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'))
     };
     match host_header {
         Some(h) if plain(h) => format!("http://{h}"),
@@ -205,7 +229,9 @@ mod tests {
     #[test]
     fn default_pattern_is_aliyun_https_only() {
         let p = HostPattern::parse("https://*.aliyuncs.com").unwrap();
-        assert!(p.matches(&url("https://dashscope-file-xxx.oss-cn-beijing.aliyuncs.com")));
+        assert!(p.matches(&url(
+            "https://dashscope-file-xxx.oss-cn-beijing.aliyuncs.com"
+        )));
         assert!(p.matches(&url("https://a.b.aliyuncs.com/")));
         assert!(p.matches(&url("https://a.aliyuncs.com:443")));
         for bad in [
@@ -258,24 +284,44 @@ mod tests {
             format!("http://127.0.0.1:8787/intl/oss/{issued}")
         })
         .unwrap();
-        assert_eq!(body["data"]["upload_host"], format!("http://127.0.0.1:8787/intl/oss/{issued}"));
+        assert_eq!(
+            body["data"]["upload_host"],
+            format!("http://127.0.0.1:8787/intl/oss/{issued}")
+        );
         assert_eq!(body["data"]["upload_dir"], "dashscope-instant/x");
         assert_eq!(
             registry.lookup(&issued, 0, now).unwrap().as_str(),
             "https://bucket.oss-cn-beijing.aliyuncs.com/"
         );
-        assert!(registry.lookup(&issued, 1, now).is_none(), "ids are bound to their upstream");
-        assert!(registry.lookup(&issued, 0, now + Duration::from_secs(361)).is_none());
+        assert!(
+            registry.lookup(&issued, 1, now).is_none(),
+            "ids are bound to their upstream"
+        );
+        assert!(registry
+            .lookup(&issued, 0, now + Duration::from_secs(361))
+            .is_none());
 
         let mut evil = serde_json::json!({"data": {"upload_host": "https://evil.example"}});
-        assert!(matches!(rewrite_policy(&mut evil, &allow, |_, _| String::new()), Err(RelayError::UploadHostRefused)));
+        assert!(matches!(
+            rewrite_policy(&mut evil, &allow, |_, _| String::new()),
+            Err(RelayError::UploadHostRefused)
+        ));
     }
 
     #[test]
     fn base_uses_plain_host_headers_only() {
         let bound = "127.0.0.1:8787".parse().unwrap();
-        assert_eq!(base_for(None, Some("localhost:8787"), bound), "http://localhost:8787");
-        assert_eq!(base_for(None, Some("evil/x?"), bound), "http://127.0.0.1:8787");
-        assert_eq!(base_for(Some("https://relay.example"), Some("x"), bound), "https://relay.example");
+        assert_eq!(
+            base_for(None, Some("localhost:8787"), bound),
+            "http://localhost:8787"
+        );
+        assert_eq!(
+            base_for(None, Some("evil/x?"), bound),
+            "http://127.0.0.1:8787"
+        );
+        assert_eq!(
+            base_for(Some("https://relay.example"), Some("x"), bound),
+            "https://relay.example"
+        );
     }
 }

@@ -39,7 +39,11 @@ pub fn client(config: &Config) -> Result<reqwest::Client, RelayError> {
 /// this also refuses other control bytes).
 fn clean(headers: &HeaderMap, name: &HeaderName) -> Option<HeaderValue> {
     let value = headers.get(name)?;
-    value.as_bytes().iter().all(|&b| b == b'\t' || (0x20..0x7f).contains(&b)).then(|| value.clone())
+    value
+        .as_bytes()
+        .iter()
+        .all(|&b| b == b'\t' || (0x20..0x7f).contains(&b))
+        .then(|| value.clone())
 }
 
 /// The headers of a DashScope API call: the key (the relay's own, or the caller's in
@@ -48,8 +52,10 @@ pub fn api_headers(incoming: &HeaderMap, key: &KeyMode) -> Result<HeaderMap, Rel
     let mut out = HeaderMap::new();
     match key {
         KeyMode::Held { key, .. } => {
-            let mut value = HeaderValue::from_str(&format!("Bearer {}", key.expose()))
-                .map_err(|_| RelayError::Config("the API key is not a valid header value".into()))?;
+            let mut value =
+                HeaderValue::from_str(&format!("Bearer {}", key.expose())).map_err(|_| {
+                    RelayError::Config("the API key is not a valid header value".into())
+                })?;
             value.set_sensitive(true);
             out.insert(AUTHORIZATION, value);
         }
@@ -131,7 +137,10 @@ pub fn stream_back(upstream: reqwest::Response) -> Response {
 }
 
 /// Reads a small upstream answer whole (for the policy rewrite), capped at `max` bytes.
-pub async fn read_small(mut upstream: reqwest::Response, max: usize) -> Result<bytes::Bytes, RelayError> {
+pub async fn read_small(
+    mut upstream: reqwest::Response,
+    max: usize,
+) -> Result<bytes::Bytes, RelayError> {
     let mut buf = bytes::BytesMut::new();
     while let Some(chunk) = upstream.chunk().await.map_err(|e| classify(&e))? {
         if buf.len() + chunk.len() > max {
@@ -169,7 +178,10 @@ mod tests {
 
     #[test]
     fn held_key_replaces_the_callers() {
-        let key = KeyMode::Held { key: Secret::new("sk-relay"), real: true };
+        let key = KeyMode::Held {
+            key: Secret::new("sk-relay"),
+            real: true,
+        };
         let out = api_headers(&incoming(), &key).unwrap();
         assert_eq!(out[AUTHORIZATION], "Bearer sk-relay");
         assert!(out[AUTHORIZATION].is_sensitive());

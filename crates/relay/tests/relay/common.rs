@@ -46,7 +46,10 @@ pub fn start_relay(args: &[&str], env: &[(&str, &str)]) -> RelayProc {
 }
 
 /// Like [`start_relay`], but returns the exit status and output if the relay exits instead.
-pub fn try_start_relay(args: &[&str], env: &[(&str, &str)]) -> Result<RelayProc, (Option<ExitStatus>, Vec<String>)> {
+pub fn try_start_relay(
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> Result<RelayProc, (Option<ExitStatus>, Vec<String>)> {
     let mut cmd = Command::new(BIN);
     cmd.args(["--listen", "127.0.0.1:0", "--log-format", "json"])
         .args(args)
@@ -63,7 +66,10 @@ pub fn try_start_relay(args: &[&str], env: &[(&str, &str)]) -> Result<RelayProc,
     let (tx, rx) = mpsc::channel::<SocketAddr>();
     let stdout = child.stdout.take().unwrap();
     let stderr = child.stderr.take().unwrap();
-    for stream in [Box::new(stdout) as Box<dyn std::io::Read + Send>, Box::new(stderr)] {
+    for stream in [
+        Box::new(stdout) as Box<dyn std::io::Read + Send>,
+        Box::new(stderr),
+    ] {
         let lines = lines.clone();
         let tx = tx.clone();
         std::thread::spawn(move || {
@@ -121,7 +127,9 @@ impl RelayProc {
 
     /// SIGTERM, wait, and return the exit status with every line logged.
     pub fn stop(mut self) -> (ExitStatus, Vec<String>) {
-        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
         let deadline = Instant::now() + Duration::from_secs(10);
         let status = loop {
             if let Some(status) = self.child.try_wait().unwrap() {
@@ -161,7 +169,11 @@ pub async fn json_of(resp: reqwest::Response) -> (u16, HeaderMap, serde_json::Va
     let status = resp.status().as_u16();
     let headers = resp.headers().clone();
     let bytes = resp.bytes().await.unwrap();
-    (status, headers, serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null))
+    (
+        status,
+        headers,
+        serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
+    )
 }
 
 /// One request a recording server saw.
@@ -254,7 +266,11 @@ pub async fn raw(addr: SocketAddr, request: &[u8]) -> (u16, String) {
     let mut buf = Vec::new();
     let _ = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut buf)).await;
     let text = String::from_utf8_lossy(&buf).into_owned();
-    let status = text.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
     (status, text)
 }
 

@@ -34,10 +34,20 @@ async fn relay_holds_the_key() {
         }
         let resp = req.send().await.unwrap();
         let (status, headers, body) = json_of(resp).await;
-        assert_eq!((status, body["code"].as_str()), (401, Some("RelayUnauthorized")), "{body}");
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (401, Some("RelayUnauthorized")),
+            "{body}"
+        );
         answers.push(format!("{headers:?}{body}"));
     }
-    let resp = c.post(&create).header("x-relay-token", "relay-token-7c1e9b3d5X").body(valid_body().to_string()).send().await.unwrap();
+    let resp = c
+        .post(&create)
+        .header("x-relay-token", "relay-token-7c1e9b3d5X")
+        .body(valid_body().to_string())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status().as_u16(), 401);
     assert_eq!(sim.control().counters().requests, 0);
 
@@ -54,7 +64,11 @@ async fn relay_holds_the_key() {
     assert_eq!(status, 200, "{body}");
     answers.push(format!("{headers:?}{body}"));
     let submit = &sim.control().requests_to("submit")[0];
-    assert_eq!(submit.key_index, Some(1), "the relay's key, not the caller's sk-sim (index 0)");
+    assert_eq!(
+        submit.key_index,
+        Some(1),
+        "the relay's key, not the caller's sk-sim (index 0)"
+    );
     let task_id = body["output"]["task_id"].as_str().unwrap().to_string();
 
     // A plain DashScope client configured with the token as its API key works too.
@@ -79,15 +93,25 @@ async fn relay_holds_the_key() {
         .unwrap();
     assert_eq!(resp.status().as_u16(), 200);
     let hit = &rec.hits()[0];
-    assert_eq!(hit.headers["authorization"], format!("Bearer {SECRET}").as_str());
+    assert_eq!(
+        hit.headers["authorization"],
+        format!("Bearer {SECRET}").as_str()
+    );
     assert!(hit.headers.get("x-relay-token").is_none());
 
     // The account-wide list is off in key-holding mode unless enabled.
     let (status, _, body) = json_of(
-        c.get(relay.url("/sim/api/v1/tasks")).header("x-relay-token", TOKEN).send().await.unwrap(),
+        c.get(relay.url("/sim/api/v1/tasks"))
+            .header("x-relay-token", TOKEN)
+            .send()
+            .await
+            .unwrap(),
     )
     .await;
-    assert_eq!((status, body["code"].as_str()), (403, Some("RelayForbidden")));
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (403, Some("RelayForbidden"))
+    );
     assert!(sim.control().requests_to("task_list").is_empty());
 
     // Uploads: the policy is fetched with the relay's key; the upload host never sees it.
@@ -100,10 +124,15 @@ async fn relay_holds_the_key() {
     )
     .await;
     // The simulator's OSS host is not on the default allowlist: refused, not proxied.
-    assert_eq!((status, policy["code"].as_str()), (502, Some("UploadHostRefused")), "{policy}");
+    assert_eq!(
+        (status, policy["code"].as_str()),
+        (502, Some("UploadHostRefused")),
+        "{policy}"
+    );
     answers.push(policy.to_string());
 
-    let (status, _, config) = json_of(c.get(relay.url("/api/relay/config")).send().await.unwrap()).await;
+    let (status, _, config) =
+        json_of(c.get(relay.url("/api/relay/config")).send().await.unwrap()).await;
     assert_eq!(status, 200);
     assert_eq!(config["holds_key"], true);
     assert_eq!(config["requires_token"], true);
@@ -111,11 +140,19 @@ async fn relay_holds_the_key() {
 
     let (exit, lines) = relay.stop();
     assert!(exit.success(), "graceful exit on SIGTERM: {exit:?}");
-    assert!(lines.iter().any(|l| l.contains("\"route\":\"create\"") && l.contains("\"status\":200")), "{lines:#?}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("\"route\":\"create\"") && l.contains("\"status\":200")),
+        "{lines:#?}"
+    );
     for line in &lines {
         assert!(!line.contains(SECRET), "key in a log line: {line}");
         assert!(!line.contains(TOKEN), "token in a log line: {line}");
-        assert!(!line.contains("claymation") && !line.contains("steampunk"), "body in a log line: {line}");
+        assert!(
+            !line.contains("claymation") && !line.contains("steampunk"),
+            "body in a log line: {line}"
+        );
     }
     for answer in &answers {
         assert!(!answer.contains(SECRET), "key in an answer: {answer}");
@@ -144,7 +181,15 @@ async fn refuses_to_start_unrestricted() {
     // So does a key file with an explicit origin.
     let path = std::env::temp_dir().join(format!("wanedit-relay-key-{}", std::process::id()));
     std::fs::write(&path, format!("{SECRET}\n")).unwrap();
-    let relay = start_relay(&["--api-key-file", path.to_str().unwrap(), "--allow-origin", "https://app.example"], &[]);
+    let relay = start_relay(
+        &[
+            "--api-key-file",
+            path.to_str().unwrap(),
+            "--allow-origin",
+            "https://app.example",
+        ],
+        &[],
+    );
     drop(relay);
     let _ = std::fs::remove_file(&path);
 }
@@ -153,18 +198,39 @@ async fn refuses_to_start_unrestricted() {
 async fn origin_restricted_key_holding() {
     let sim = sim(&[SECRET]).await;
     let relay = start_relay(
-        &["--upstream", &format!("sim={}", sim.base_url()), "--allow-origin", "https://app.example"],
+        &[
+            "--upstream",
+            &format!("sim={}", sim.base_url()),
+            "--allow-origin",
+            "https://app.example",
+        ],
         &[("DASHSCOPE_API_KEY", SECRET)],
     );
     let c = client();
     let url = relay.url("/sim/api/v1/tasks/0385dc79-5ff8-4d82-bcb6-4ab1a2b3c4d5");
-    let resp = c.get(&url).header("origin", "https://app.example").send().await.unwrap();
+    let resp = c
+        .get(&url)
+        .header("origin", "https://app.example")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status().as_u16(), 200);
-    assert_eq!(resp.headers()["access-control-allow-origin"], "https://app.example");
+    assert_eq!(
+        resp.headers()["access-control-allow-origin"],
+        "https://app.example"
+    );
     // Without Origin (curl, scripts): refused, the key is for the allowed web app only.
     let (status, _, body) = json_of(c.get(&url).send().await.unwrap()).await;
-    assert_eq!((status, body["code"].as_str()), (401, Some("RelayUnauthorized")));
-    let resp = c.get(&url).header("origin", "https://evil.example").send().await.unwrap();
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (401, Some("RelayUnauthorized"))
+    );
+    let resp = c
+        .get(&url)
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status().as_u16(), 403);
     assert!(cors_headers(resp.headers()).is_empty());
     assert_eq!(sim.control().requests_to("task_get").len(), 1);
@@ -178,7 +244,12 @@ async fn simulate_mode_holds_the_demo_key() {
     let relay = start_relay(&["--simulate"], &[]);
     let c = client();
     let (_, _, config) = json_of(c.get(relay.url("/api/relay/config")).send().await.unwrap()).await;
-    let names: Vec<_> = config["upstreams"].as_array().unwrap().iter().map(|u| u["name"].as_str().unwrap().to_string()).collect();
+    let names: Vec<_> = config["upstreams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["name"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(names, ["intl", "cn", "sim"]);
     assert_eq!(config["holds_key"], false, "the demo key is not a real key");
     let resp = c
@@ -192,11 +263,17 @@ async fn simulate_mode_holds_the_demo_key() {
     assert_eq!(status, 200, "{body}");
     // The simulator's upload host is allowed automatically.
     let (status, _, policy) = json_of(
-        c.get(relay.url("/sim/api/v1/uploads?action=getPolicy&model=wan2.7-videoedit")).send().await.unwrap(),
+        c.get(relay.url("/sim/api/v1/uploads?action=getPolicy&model=wan2.7-videoedit"))
+            .send()
+            .await
+            .unwrap(),
     )
     .await;
     assert_eq!(status, 200, "{policy}");
-    assert!(policy["data"]["upload_host"].as_str().unwrap().contains("/sim/oss/"));
+    assert!(policy["data"]["upload_host"]
+        .as_str()
+        .unwrap()
+        .contains("/sim/oss/"));
     let (exit, _) = relay.stop();
     assert!(exit.success());
 }

@@ -1,0 +1,9 @@
+//! End-to-end tests of the `wanedit-relay` binary against the simulator and small recording
+//! servers, all on loopback.
+#![allow(missing_docs)]
+
+mod common;
+mod e2e;
+mod hostile;
+mod key_holding;
+mod limits;
