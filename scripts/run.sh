@@ -2,9 +2,13 @@
 # THE run command: installs what is missing (scripts/setup.sh), builds the web UI into dist/,
 # then starts the app.
 #
-# Today the relay is not written yet, so this stops after the build. Later it will run
+# It then runs
 #   wanedit-relay --simulate --serve dist
-# (the relay serving the UI with the built-in simulator standing in for DashScope).
+# the relay serving the UI at http://127.0.0.1:8787/, with the built-in simulator standing in
+# for DashScope (upstream "sim", no key needed). Extra arguments go to the relay, e.g.
+#   scripts/run.sh --listen 127.0.0.1:9000
+# With DASHSCOPE_API_KEY set, the relay holds that key for the real upstreams (intl, cn); it
+# then needs --access-token or --allow-origin (see crates/relay/README.md).
 #
 #   SKIP_SETUP=1 scripts/run.sh   skip scripts/setup.sh
 set -euo pipefail
@@ -19,10 +23,8 @@ header "run: build the web UI (trunk build --release --offline)"
 build_web
 info "web UI built: $(find dist -maxdepth 1 -type f -printf '%f (%s bytes)  ')"
 
-header "run: start"
-# When crates/relay grows its binary, replace this block with:
-#   cargo build --release -p wanedit-relay
-#   exec target/release/wanedit-relay --simulate --serve dist "$@"
-info "The relay (wanedit-relay --simulate --serve dist) and the full web UI are coming;"
-info "for now the proof page is built in $REPO/dist."
-info "To look at it: node tests/serve.mjs   (serves dist/ on http://127.0.0.1:8080/)"
+header "run: start the relay (wanedit-relay --simulate --serve dist)"
+cargo build --release -p wanedit-relay
+info "Open the URL the relay prints below (default http://127.0.0.1:8787/). Ctrl+C stops it."
+# The demo simulator runs 10x faster than DashScope so a VACE task takes ~30 s, not ~5 min.
+exec target/release/wanedit-relay --simulate --sim-time-scale 10 --serve dist "$@"
