@@ -54,34 +54,37 @@ fn ms(d: Duration) -> f64 {
 }
 
 fn stroke_timing() {
-    println!("== 2000-sample stroke at {WIDTH}x{HEIGHT} (best of {RUNS}) ==");
+    println!("== 2000-sample stroke at {WIDTH}x{HEIGHT} ({RUNS} runs) ==");
     let points = spiral(2000);
     for diameter in [1, 20, 60, 200] {
-        let mut worst = Duration::ZERO;
-        let mut end = Duration::ZERO;
+        let mut updates = Vec::new();
+        let mut ends = Vec::new();
         let total = best_of(
             || MaskBitmap::new(WIDTH, HEIGHT).unwrap(),
             |mask| {
                 mask.begin_stroke(Tool::Brush, diameter, points[0]);
-                let mut slowest = Duration::ZERO;
                 for &point in &points[1..] {
                     let start = Instant::now();
                     std::hint::black_box(mask.extend_stroke(point));
-                    slowest = slowest.max(start.elapsed());
+                    updates.push(start.elapsed());
                 }
                 let start = Instant::now();
                 mask.end_stroke();
-                end = start.elapsed();
-                worst = slowest;
+                ends.push(start.elapsed());
             },
         );
+        updates.sort_unstable();
+        ends.sort_unstable();
+        let percentile = |q: f64| updates[((updates.len() - 1) as f64 * q) as usize];
+        let us = |d: Duration| d.as_secs_f64() * 1e6;
         println!(
-            "diameter {diameter:>3}: {:7.2} ms total, {:6.2} µs mean per update, \
-             {:6.1} µs worst update, end_stroke (undo step) {:5.2} ms",
+            "diameter {diameter:>3}: best total {:6.2} ms; per update median {:5.2} µs, \
+             p99 {:6.2} µs, max {:7.1} µs; end_stroke (makes the undo step) median {:4.2} ms",
             ms(total),
-            total.as_secs_f64() * 1e6 / points.len() as f64,
-            worst.as_secs_f64() * 1e6,
-            ms(end),
+            us(percentile(0.5)),
+            us(percentile(0.99)),
+            us(percentile(1.0)),
+            ms(ends[ends.len() / 2]),
         );
     }
 }

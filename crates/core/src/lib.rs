@@ -10,6 +10,7 @@
 //! - [`task`]: create/query/cancel/list/error responses and the error classification.
 //! - [`retry`] and [`poll`]: when to retry and when to poll, as deterministic functions.
 //! - [`region`]: base URLs, model spellings, the headers a call needs; [`curl`]: curl export.
+//! - [`upload`]: the upload policy and the form of a temporary (`oss://`) upload.
 //! - [`mask`]: the mask bitmap for local editing.
 #![deny(missing_docs)]
 
@@ -26,6 +27,7 @@ pub mod region;
 pub mod request;
 pub mod retry;
 pub mod task;
+pub mod upload;
 pub mod validate;
 
 pub use error::CoreError;

@@ -332,7 +332,14 @@ impl MaskBitmap {
 
     /// Number of edited (white) pixels.
     pub fn white_pixels(&self) -> u64 {
-        self.pixels.iter().filter(|&&p| p != 0).count() as u64
+        // Pixels are 0 or 255, so the low bit of each byte counts it: eight at a time.
+        let mut words = self.pixels.chunks_exact(8);
+        let whole: u64 = words
+            .by_ref()
+            .map(|w| u64::from_ne_bytes(w.try_into().unwrap_or_default()))
+            .map(|w| u64::from((w & 0x0101_0101_0101_0101).count_ones()))
+            .sum();
+        whole + words.remainder().iter().filter(|&&p| p != 0).count() as u64
     }
 
     /// Fraction of the image that is edited, from 0.0 to 1.0.
