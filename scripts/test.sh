@@ -22,7 +22,8 @@ STEPS=(
   "test|cargo test --workspace|cargo test --workspace"
   "core-wasm-min|wanedit-core on wasm32 (no default features)|cargo build -p wanedit-core --target wasm32-unknown-unknown --no-default-features"
   "core-wasm|wanedit-core on wasm32 (default features)|cargo build -p wanedit-core --target wasm32-unknown-unknown"
-  # Later: "client-wasm|wasm-bindgen-test (wanedit-client, headless Chromium)|cargo test -p wanedit-client --target wasm32-unknown-unknown"
+  "client-wasm|wasm-bindgen-test (wanedit-client vs relay + simulator, headless Chromium)|crates/client/run-browser-tests.sh"
+  "client-npm|npm package wanedit in Node 20 and a plain HTML page (prints its size)|crates/client/build-npm.sh --skip-size-check && node --test --test-reporter=spec tests/client-npm.spec.mjs"
   # Later: relay integration tests (cargo test -p wanedit-relay --test ...) / relay + simulator e2e.
   "web|trunk build --release --offline (web UI -> dist/)|build_web"
   "e2e|browser tests (node --test tests/*.spec.mjs, headless Chromium)|needs:web run_e2e"
@@ -35,7 +36,9 @@ fmt_check() {
 
 run_e2e() {
   rm -rf tests/artifacts
-  local specs=(tests/*.spec.mjs)
+  # The npm package's own specs run in the client-npm step.
+  local specs=()
+  for spec in tests/*.spec.mjs; do [[ "$spec" == tests/client-* ]] || specs+=("$spec"); done
   node --test --test-reporter=spec "${specs[@]}"
   info "artifacts: $(find tests/artifacts -type f -printf '%p  ' 2>/dev/null)"
 }

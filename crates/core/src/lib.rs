@@ -17,6 +17,7 @@
 pub mod curl;
 mod error;
 pub mod issue;
+mod lean;
 #[cfg(feature = "mask")]
 pub mod mask;
 #[cfg(feature = "probe")]

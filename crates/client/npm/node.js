@@ -1,0 +1,18 @@
+// wanedit, Node entry (Node 20+): loads the WebAssembly from the package directory
+// synchronously on import, so every function works right away (`init()` is a no-op here).
+// The probe module is loaded synchronously the first time `probeMedia` is called.
+// Requests use Node's global `fetch`; timers the global `setTimeout`.
+
+import { readFileSync } from 'node:fs';
+import * as probeGlue from './probe/wanedit_probe.js';
+import { initSync, __setProbeLoader } from './index.js';
+
+const here = (file) => new URL(file, import.meta.url);
+
+initSync({ module: readFileSync(here('./wanedit_bg.wasm')) });
+__setProbeLoader(() => {
+  probeGlue.initSync({ module: readFileSync(here('./probe/wanedit_probe_bg.wasm')) });
+  return probeGlue;
+});
+
+export * from './index.js';
