@@ -1,18 +1,40 @@
 #!/usr/bin/env bash
-# Relay vs nginx, forwarding the same task-query route to the same simulator, in one run:
-# requests/s and p50/p99 latency with wrk at fixed concurrency, the relay/nginx ratio, and the
-# relay's peak RSS while it streams a 100 MB upload. Loopback only; bounded in time (~1 min
-# after the release build).
+# Relay vs nginx (proxy_pass + CORS headers), forwarding the same task-query route
+# (GET /{name}/api/v1/tasks/{id}) to the same upstream, with wrk at fixed concurrency on
+# loopback. Two upstreams:
+#   sim     the in-repo DashScope simulator (examples/bench_sim.rs): the realistic case, but the
+#           simulator's own CPU cost shares the machine with the proxy and wrk;
+#   static  a trivial keep-alive server answering a fixed JSON (examples/bench_upstream.rs), so
+#           the difference between the two proxies is the proxies' own cost.
+# Each (upstream, proxy) pair is warmed up once, then measured REPS times for DURATION seconds,
+# relay and nginx alternating (relay first on odd repetitions, nginx first on even ones) so a
+# burst of load from elsewhere hits both. The table shows medians: requests/s, p50/p99 latency,
+# CPU time the proxy process(es) used per request, relay/nginx throughput ratio and the p99 the
+# relay adds over nginx (both medians of the per-repetition pairs). Then the peak RSS of a fresh
+# relay streaming a 100 MB upload. The machine's load average is printed before and after: on a
+# shared machine, compare runs made under similar load.
 #
-#   crates/relay/bench/bench.sh            # defaults: 10 s per run, 32 connections, 2 threads
-#   DURATION=5 CONNECTIONS=64 crates/relay/bench/bench.sh
+# Like for like: the relay runs WORKERS worker threads (WANEDIT_WORKERS; TOKIO_WORKER_THREADS
+# too, for builds before --workers, whose one tokio runtime served everything), nginx WORKERS
+# worker processes; per-request logs are off on both (RUST_LOG=warn, access_log off).
 #
-# Needs nginx (with the proxy module) and wrk: `apt-get install -y nginx-light wrk`.
+#   crates/relay/bench/bench.sh                         # 5 x 5 s per pair, 32 connections
+#   REPS=3 DURATION=10 CONNECTIONS=64 crates/relay/bench/bench.sh
+#   UPSTREAMS=static crates/relay/bench/bench.sh        # only the trivial upstream
+#   RELAY_BIN=/tmp/old/wanedit-relay crates/relay/bench/bench.sh   # another relay build
+#
+# Bounded in time: about (2 x UPSTREAMS x (WARMUP + REPS x DURATION)) s plus the build and the
+# upload (~2.5 min with the defaults). Not part of the test suite. Needs nginx (with the proxy
+# module) and wrk: `apt-get install -y nginx-light wrk`.
 set -euo pipefail
 
-DURATION=${DURATION:-10}
+DURATION=${DURATION:-5}
+WARMUP=${WARMUP:-3}
+REPS=${REPS:-5}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-2}
+WORKERS=${WORKERS:-2}
+UPSTREAMS=${UPSTREAMS:-sim static}
 UPLOAD_MB=${UPLOAD_MB:-100}
 
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -22,10 +44,11 @@ for tool in nginx wrk curl python3; do
 done
 
 echo "== building (release)"
-cargo build --release -q -p wanedit-relay --bin wanedit-relay --example bench_sim
+cargo build --release -q -p wanedit-relay --bin wanedit-relay --example bench_sim --example bench_upstream
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
-RELAY_BIN=$TARGET/release/wanedit-relay
+RELAY_BIN=${RELAY_BIN:-$TARGET/release/wanedit-relay}
 SIM_BIN=$TARGET/release/examples/bench_sim
+STATIC_BIN=$TARGET/release/examples/bench_upstream
 
 WORK=$(mktemp -d /tmp/wanedit-bench.XXXXXX)
 PIDS=()
@@ -39,32 +62,43 @@ trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_for() { for _ in $(seq 100); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "not up: $1"; exit 1; }
+wait_line() { for _ in $(seq 100); do grep -qs "$2" "$1" && return 0; sleep 0.1; done; echo "no $2 in $1"; exit 1; }
+load() { cut -d' ' -f1-3 /proc/loadavg; }
 
-echo "== simulator"
+echo "== machine: $(nproc) cores, load average $(load) (1/5/15 min)"
+
+echo "== upstreams"
 "$SIM_BIN" >"$WORK/sim.out" 2>"$WORK/sim.err" &
 PIDS+=($!)
-for _ in $(seq 100); do grep -qs TASK_ID "$WORK/sim.out" && break; sleep 0.1; done
+wait_line "$WORK/sim.out" TASK_ID
 SIM_BASE=$(sed -n 's/^SIM_BASE=//p' "$WORK/sim.out")
 TASK_ID=$(sed -n 's/^TASK_ID=//p' "$WORK/sim.out")
-SIM_HOSTPORT=${SIM_BASE#http://}
-echo "simulator $SIM_BASE, task $TASK_ID"
+"$STATIC_BIN" >"$WORK/static.out" 2>"$WORK/static.err" &
+PIDS+=($!)
+wait_line "$WORK/static.out" UPSTREAM_BASE
+STATIC_BASE=$(sed -n 's/^UPSTREAM_BASE=//p' "$WORK/static.out")
+echo "simulator $SIM_BASE (task $TASK_ID), static $STATIC_BASE"
 
 RELAY_PORT=$(free_port)
 NGINX_PORT=$(free_port)
 ORIGIN="http://127.0.0.1:$RELAY_PORT"
 
-echo "== relay on 127.0.0.1:$RELAY_PORT"
-# Per-request log lines off (RUST_LOG=warn), like nginx's access_log off below.
-RUST_LOG=warn "$RELAY_BIN" --listen "127.0.0.1:$RELAY_PORT" --upstream "sim=$SIM_BASE" \
-  --upload-host-allow "$SIM_BASE" --rate-limit 0 2>"$WORK/relay.err" &
-RELAY_PID=$!
+start_relay() { # port logfile -> pid
+  RUST_LOG=warn WANEDIT_WORKERS=$WORKERS TOKIO_WORKER_THREADS=$WORKERS "$RELAY_BIN" --listen "127.0.0.1:$1" \
+    --upstream "sim=$SIM_BASE" --upstream "static=$STATIC_BASE" \
+    --upload-host-allow "$SIM_BASE" --rate-limit 0 >/dev/null 2>"$2" &
+  echo $!
+}
+
+echo "== relay on 127.0.0.1:$RELAY_PORT ($WORKERS worker threads)"
+RELAY_PID=$(start_relay "$RELAY_PORT" "$WORK/relay.err")
 PIDS+=($RELAY_PID)
 wait_for "http://127.0.0.1:$RELAY_PORT/healthz"
 
-echo "== nginx on 127.0.0.1:$NGINX_PORT"
+echo "== nginx on 127.0.0.1:$NGINX_PORT ($WORKERS worker processes)"
 mkdir -p "$WORK/nginx"
 cat >"$WORK/nginx.conf" <<CONF
-worker_processes 2;
+worker_processes $WORKERS;
 pid $WORK/nginx.pid;
 error_log $WORK/nginx/error.log warn;
 events { worker_connections 1024; }
@@ -76,66 +110,99 @@ http {
   uwsgi_temp_path $WORK/nginx/uwsgi;
   scgi_temp_path $WORK/nginx/scgi;
   map \$http_origin \$cors_origin { default ""; "$ORIGIN" \$http_origin; }
-  upstream sim { server $SIM_HOSTPORT; keepalive 64; }
+  upstream sim { server ${SIM_BASE#http://}; keepalive 64; }
+  upstream static { server ${STATIC_BASE#http://}; keepalive 64; }
   server {
     listen 127.0.0.1:$NGINX_PORT;
-    location /sim/ {
-      proxy_pass http://sim/;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Cookie "";
-      proxy_redirect off;
-      add_header Access-Control-Allow-Origin \$cors_origin always;
-      add_header Vary Origin always;
-    }
+    proxy_http_version 1.1;
+    proxy_set_header Connection "";
+    proxy_set_header Cookie "";
+    proxy_redirect off;
+    add_header Access-Control-Allow-Origin \$cors_origin always;
+    add_header Vary Origin always;
+    location /sim/ { proxy_pass http://sim/; }
+    location /static/ { proxy_pass http://static/; }
   }
 }
 CONF
 nginx -c "$WORK/nginx.conf" -p "$WORK/nginx" -e "$WORK/nginx/error.log"
 wait_for "http://127.0.0.1:$NGINX_PORT/sim/api/v1/tasks/$TASK_ID"
+NGINX_MASTER=$(cat "$WORK/nginx.pid")
 
-PATH_Q="/sim/api/v1/tasks/$TASK_ID"
-for name in relay nginx; do
-  port=$RELAY_PORT; [ $name = nginx ] && port=$NGINX_PORT
-  code=$(curl -s -o "$WORK/$name.body" -w '%{http_code}' -H "Origin: $ORIGIN" -H 'Authorization: Bearer sk-sim' "http://127.0.0.1:$port$PATH_Q")
-  [ "$code" = 200 ] || { echo "$name answered $code: $(cat "$WORK/$name.body")"; exit 1; }
+port_of() { if [ "$1" = relay ]; then echo "$RELAY_PORT"; else echo "$NGINX_PORT"; fi; }
+url_of() { echo "http://127.0.0.1:$(port_of "$1")/$2/api/v1/tasks/$TASK_ID"; }
+
+for up in $UPSTREAMS; do
+  for proxy in relay nginx; do
+    code=$(curl -s -o "$WORK/check.body" -w '%{http_code}' -H "Origin: $ORIGIN" \
+      -H 'Authorization: Bearer sk-sim' "$(url_of "$proxy" "$up")")
+    [ "$code" = 200 ] || { echo "$proxy → $up answered $code: $(cat "$WORK/check.body")"; exit 1; }
+  done
 done
 
-run_wrk() { # name port -> prints "rps p50 p99"
-  local out
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d2s -H "Origin: $ORIGIN" -H 'Authorization: Bearer sk-sim' \
-    "http://127.0.0.1:$2$PATH_Q" >/dev/null # warm-up
-  out=$(timeout $((DURATION + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency \
-    -H "Origin: $ORIGIN" -H 'Authorization: Bearer sk-sim' "http://127.0.0.1:$2$PATH_Q")
-  echo "$out" >"$WORK/wrk-$1.txt"
-  if grep -q "Non-2xx" <<<"$out"; then echo "$1: non-2xx answers:"; echo "$out"; exit 1; fi
-  python3 - "$out" <<'PY'
+# CPU time (user + system, in clock ticks) of the proxy's processes: the relay, or nginx's
+# master and workers.
+cpu_ticks() {
+  local pids=$RELAY_PID
+  [ "$1" = nginx ] && pids="$NGINX_MASTER $(ps -o pid= --ppid "$NGINX_MASTER" | tr '\n' ' ')"
+  local total=0 pid
+  for pid in $pids; do
+    # Fields 14 and 15 of /proc/PID/stat, counted after the ")" that ends the command name.
+    total=$((total + $(sed 's/.*) //' "/proc/$pid/stat" | awk '{print $12 + $13}')))
+  done
+  echo "$total"
+}
+
+wrk_run() { # proxy upstream seconds -> wrk output
+  timeout $(($3 + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"$3s" --latency \
+    -H "Origin: $ORIGIN" -H 'Authorization: Bearer sk-sim' "$(url_of "$1" "$2")"
+}
+
+measure() { # upstream proxy rep -> appends "upstream proxy rep rps p50 p99 cpu_us_per_req"
+  local before after out
+  before=$(cpu_ticks "$2")
+  out=$(wrk_run "$2" "$1" "$DURATION")
+  after=$(cpu_ticks "$2")
+  echo "$out" >"$WORK/wrk-$1-$2-$3.txt"
+  if grep -q "Non-2xx" <<<"$out"; then echo "$2 → $1: non-2xx answers:"; echo "$out"; exit 1; fi
+  grep "Socket errors" <<<"$out" | sed "s/^ */   ($2 → $1) /" || true
+  python3 - "$out" "$1" "$2" "$3" "$((after - before))" "$(getconf CLK_TCK)" >>"$WORK/results.txt" <<'PY'
 import re, sys
-out = sys.argv[1]
+out, up, proxy, rep, ticks, hz = sys.argv[1:]
 def ms(v):
     m = re.match(r"([\d.]+)(us|ms|s)", v)
     n, u = float(m.group(1)), m.group(2)
     return n / 1000 if u == "us" else n * 1000 if u == "s" else n
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+total = int(re.search(r"(\d+) requests in", out).group(1))
 p50 = ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
 p99 = ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
-print(f"{rps:.0f} {p50:.3f} {p99:.3f}")
+cpu_us = int(ticks) / int(hz) * 1e6 / max(total, 1)
+print(f"{up} {proxy} {rep} {rps:.0f} {p50:.3f} {p99:.3f} {cpu_us:.1f}")
 PY
+  tail -n1 "$WORK/results.txt" | awk '{printf "   %-6s %-5s rep %s: %7s req/s  p50 %6s ms  p99 %6s ms  CPU %5s us/req\n", $1, $2, $3, $4, $5, $6, $7}'
 }
 
-echo "== wrk: GET $PATH_Q, $CONNECTIONS connections, $THREADS threads, ${DURATION}s each"
-read -r R_RPS R_P50 R_P99 < <(run_wrk relay "$RELAY_PORT")
-read -r N_RPS N_P50 N_P99 < <(run_wrk nginx "$NGINX_PORT")
-printf '%-8s %12s %10s %10s\n' "" "requests/s" "p50 ms" "p99 ms"
-printf '%-8s %12s %10s %10s\n' relay "$R_RPS" "$R_P50" "$R_P99"
-printf '%-8s %12s %10s %10s\n' nginx "$N_RPS" "$N_P50" "$N_P99"
-python3 -c "print(f'relay/nginx: throughput {$R_RPS/$N_RPS:.2f}x, p50 {$R_P50/$N_P50:.2f}x, p99 {$R_P99/$N_P99:.2f}x')"
+echo "== wrk: $CONNECTIONS connections, $THREADS threads; warm-up ${WARMUP}s, then $REPS x ${DURATION}s per pair"
+: >"$WORK/results.txt"
+for up in $UPSTREAMS; do
+  for proxy in relay nginx; do wrk_run "$proxy" "$up" "$WARMUP" >/dev/null; done
+  for rep in $(seq "$REPS"); do
+    if [ $((rep % 2)) = 1 ]; then order="relay nginx"; else order="nginx relay"; fi
+    for proxy in $order; do measure "$up" "$proxy" "$rep"; done
+  done
+done
+RELAY_LOAD_HWM=$(awk '/VmHWM/ {print $2}' "/proc/$RELAY_PID/status")
 
-echo "== ${UPLOAD_MB} MB upload through the relay"
-RSS_BEFORE=$(awk '/VmHWM/ {print $2}' "/proc/$RELAY_PID/status")
+echo "== ${UPLOAD_MB} MB upload through a fresh relay"
+UPLOAD_PORT=$(free_port)
+UPLOAD_PID=$(start_relay "$UPLOAD_PORT" "$WORK/upload-relay.err")
+PIDS+=($UPLOAD_PID)
+wait_for "http://127.0.0.1:$UPLOAD_PORT/healthz"
+RSS_BEFORE=$(awk '/VmHWM/ {print $2}' "/proc/$UPLOAD_PID/status")
 head -c $((UPLOAD_MB * 1000 * 1000)) /dev/zero >"$WORK/upload.bin"
 curl -s -H 'Authorization: Bearer sk-sim' \
-  "http://127.0.0.1:$RELAY_PORT/sim/api/v1/uploads?action=getPolicy&model=wan2.7-videoedit" >"$WORK/policy.json"
+  "http://127.0.0.1:$UPLOAD_PORT/sim/api/v1/uploads?action=getPolicy&model=wan2.7-videoedit" >"$WORK/policy.json"
 mapfile -t F < <(python3 - "$WORK/policy.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))["data"]
@@ -149,5 +216,38 @@ RESULT=$(timeout 120 curl -s -o "$WORK/upload.out" -w '%{http_code} %{time_total
   -F "file=@$WORK/upload.bin" "${F[0]}")
 read -r CODE SECS <<<"$RESULT"
 [ "$CODE" = 200 ] || { echo "upload answered $CODE: $(cat "$WORK/upload.out")"; exit 1; }
-RSS_AFTER=$(awk '/VmHWM/ {print $2}' "/proc/$RELAY_PID/status")
-python3 -c "print(f'upload: HTTP $CODE in {float(\"$SECS\"):.2f} s ({$UPLOAD_MB/float(\"$SECS\"):.0f} MB/s); relay peak RSS {$RSS_AFTER/1024:.1f} MiB (before the upload {$RSS_BEFORE/1024:.1f} MiB)')"
+RSS_AFTER=$(awk '/VmHWM/ {print $2}' "/proc/$UPLOAD_PID/status")
+
+echo "== results (medians of $REPS runs; load average now $(load))"
+python3 - "$WORK/results.txt" "$CODE" "$SECS" "$UPLOAD_MB" "$RSS_BEFORE" "$RSS_AFTER" "$RELAY_LOAD_HWM" <<'PY'
+import statistics as st, sys
+path, code, secs, mb, rss_before, rss_after, load_hwm = sys.argv[1:]
+runs = {}
+for line in open(path):
+    up, proxy, rep, rps, p50, p99, cpu = line.split()
+    runs.setdefault((up, proxy), {})[int(rep)] = (float(rps), float(p50), float(p99), float(cpu))
+med = lambda xs: st.median(xs)
+print(f"{'upstream':<9}{'proxy':<7}{'req/s':>9}{'(min-max)':>16}{'p50 ms':>9}{'p99 ms':>9}{'CPU us/req':>12}")
+ups = []
+for (up, proxy) in runs:
+    if up not in ups:
+        ups.append(up)
+for up in ups:
+    for proxy in ("relay", "nginx"):
+        r = list(runs[(up, proxy)].values())
+        rps = [x[0] for x in r]
+        print(f"{up:<9}{proxy:<7}{med(rps):>9.0f}{f'({min(rps):.0f}-{max(rps):.0f})':>16}"
+              f"{med([x[1] for x in r]):>9.3f}{med([x[2] for x in r]):>9.3f}{med([x[3] for x in r]):>12.1f}")
+    rel, ngx = runs[(up, "relay")], runs[(up, "nginx")]
+    reps = sorted(set(rel) & set(ngx))
+    ratio = med([rel[i][0] / ngx[i][0] for i in reps])
+    added50 = med([rel[i][1] - ngx[i][1] for i in reps])
+    added99 = med([rel[i][2] - ngx[i][2] for i in reps])
+    cpu = med([rel[i][3] / ngx[i][3] for i in reps if ngx[i][3] > 0] or [float("nan")])
+    print(f"{'':<9}relay/nginx: throughput {ratio:.2f}x, p50 added {added50:+.3f} ms, "
+          f"p99 added {added99:+.3f} ms, CPU per request {cpu:.2f}x")
+secs = float(secs)
+print(f"upload: {mb} MB, HTTP {code} in {secs:.2f} s ({int(mb) / secs:.0f} MB/s); relay peak RSS "
+      f"{int(rss_after) / 1024:.1f} MiB (at start {int(rss_before) / 1024:.1f} MiB); "
+      f"relay peak RSS under the wrk load {int(load_hwm) / 1024:.1f} MiB")
+PY

@@ -13,6 +13,9 @@ use url::Url;
 /// Default upload-host allowlist: DashScope's OSS buckets.
 pub const DEFAULT_UPLOAD_HOSTS: &str = "https://*.aliyuncs.com";
 
+/// Most worker threads `--workers` accepts.
+const MAX_WORKERS: usize = 256;
+
 /// Names that cannot be upstream names because the relay uses them itself.
 const RESERVED_NAMES: &[&str] = &["api", "healthz"];
 
@@ -161,6 +164,11 @@ pub struct Args {
     /// Log line format.
     #[arg(long, env = "WANEDIT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+
+    /// Worker threads serving connections, each with its own event loop, listening socket
+    /// and upstream connections (like nginx's worker processes); 0 means one per CPU.
+    #[arg(long, env = "WANEDIT_WORKERS", default_value_t = 0, value_name = "N")]
+    pub workers: usize,
 }
 
 /// How log lines look.
@@ -285,6 +293,8 @@ pub struct Config {
     pub public_url: Option<String>,
     /// Log format.
     pub log_format: LogFormat,
+    /// Worker threads (at least one).
+    pub workers: usize,
 }
 
 impl Config {
@@ -352,6 +362,15 @@ impl Config {
                 ));
             }
         }
+        let workers = match args.workers {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n if n <= MAX_WORKERS => n,
+            _ => {
+                return Err(RelayError::Config(format!(
+                    "--workers: at most {MAX_WORKERS}"
+                )))
+            }
+        };
         if args.connect_timeout == 0 || args.timeout == 0 || args.upload_timeout == 0 {
             return Err(RelayError::Config(
                 "timeouts must be at least one second".into(),
@@ -379,6 +398,7 @@ impl Config {
             },
             public_url,
             log_format: args.log_format,
+            workers,
         })
     }
 
@@ -571,6 +591,10 @@ mod tests {
         assert_eq!(c.upstreams[0].base, "https://dashscope-intl.aliyuncs.com");
         assert!(!c.holds_real_key());
         assert_eq!(c.max_upload_bytes, 100 * 1024 * 1024);
+        assert!(c.workers >= 1, "one worker per CPU");
+        let c3 = Config::from_args(args(&["--workers", "3"]), None).unwrap();
+        assert_eq!(c3.workers, 3);
+        assert!(Config::from_args(args(&["--workers", "100000"]), None).is_err());
         let bound: SocketAddr = "127.0.0.1:8787".parse().unwrap();
         assert_eq!(
             c.allowed_origins(bound),

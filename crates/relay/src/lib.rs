@@ -31,7 +31,7 @@ use server::AppState;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
 
 /// How long in-flight requests (uploads above all) may run on after a shutdown signal.
@@ -41,14 +41,19 @@ pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 pub struct Relay {
     addr: SocketAddr,
     origins: Vec<String>,
-    stop: Option<oneshot::Sender<()>>,
+    stop: watch::Sender<bool>,
     task: JoinHandle<std::io::Result<()>>,
     #[cfg(feature = "simulate")]
     sim: Option<wanedit_sim::SimHandle>,
 }
 
 impl Relay {
-    /// Binds, starts the simulator if asked, and serves in the background.
+    /// Binds, starts the simulator if asked, and serves in the background: `config.workers`
+    /// threads, each with its own single-threaded event loop polling the one listening socket,
+    /// like nginx's worker processes.
+    /// A connection, and the upstream connections its requests use, stay on one thread: no
+    /// work stealing, no cross-thread wake-ups per request. Must be called within a tokio
+    /// runtime (which runs the simulator, if any).
     #[cfg_attr(not(feature = "simulate"), allow(unused_mut))]
     pub async fn start(mut config: Config) -> Result<Relay, RelayError> {
         #[cfg(feature = "simulate")]
@@ -63,8 +68,8 @@ impl Relay {
                 "this build has no simulator (feature `simulate`)".into(),
             ));
         }
-        let listener = tokio::net::TcpListener::bind(config.listen).await?;
-        let addr = listener.local_addr()?;
+        let listeners = bind_listeners(config.listen, config.workers).await?;
+        let addr = listeners[0].local_addr()?;
         let origins = config.allowed_origins(addr);
         let files = match &config.serve {
             Some(dir) => Some(static_files::StaticFiles::new(dir)?),
@@ -78,20 +83,38 @@ impl Relay {
             bound: addr,
             files,
             config,
+            request_ids: server::RequestIds::default(),
         });
-        let app = server::router(state).into_make_service_with_connect_info::<SocketAddr>();
-        let (stop, stopped) = oneshot::channel::<()>();
+        let (stop, stopped) = watch::channel(false);
+        let mut finished = Vec::with_capacity(listeners.len());
+        for (index, listener) in listeners.into_iter().enumerate() {
+            let (done, result) = oneshot::channel();
+            finished.push(result);
+            let state = state.clone();
+            let stopped = stopped.clone();
+            std::thread::Builder::new()
+                .name(format!("wanedit-worker-{index}"))
+                .spawn(move || {
+                    let _ = done.send(worker(index, listener, state, stopped));
+                })?;
+        }
+        // Done when every worker is: the first error, if any, is the result.
         let task = tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async move {
-                    let _ = stopped.await;
-                })
-                .await
+            let mut outcome = Ok(());
+            for result in finished {
+                let result = result
+                    .await
+                    .unwrap_or_else(|_| Err(std::io::Error::other("a worker thread panicked")));
+                if outcome.is_ok() {
+                    outcome = result;
+                }
+            }
+            outcome
         });
         Ok(Relay {
             addr,
             origins,
-            stop: Some(stop),
+            stop,
             task,
             #[cfg(feature = "simulate")]
             sim,
@@ -117,9 +140,7 @@ impl Relay {
     /// Stops accepting connections, lets in-flight requests finish for up to `grace`, then
     /// stops the simulator.
     pub async fn shutdown(mut self, grace: Duration) -> Result<(), RelayError> {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
+        let _ = self.stop.send(true);
         let result = match tokio::time::timeout(grace, &mut self.task).await {
             Ok(Ok(served)) => served.map_err(RelayError::from),
             Ok(Err(join)) => Err(RelayError::Io(std::io::Error::other(join))),
@@ -138,6 +159,43 @@ impl Relay {
         }
         result
     }
+}
+
+/// The listening socket, bound once and shared by the workers (each polls it from its own
+/// event loop; whichever is free first takes a new connection). A second process cannot
+/// bind the same address, as with any single socket.
+async fn bind_listeners(
+    addr: SocketAddr,
+    workers: usize,
+) -> std::io::Result<Vec<std::net::TcpListener>> {
+    let first = tokio::net::TcpListener::bind(addr).await?.into_std()?;
+    let mut listeners = Vec::with_capacity(workers);
+    for _ in 1..workers {
+        listeners.push(first.try_clone()?);
+    }
+    listeners.insert(0, first);
+    Ok(listeners)
+}
+
+/// Worker thread `index`: its own single-threaded runtime serving `listener` until `stop`
+/// turns true (or its sender is gone), then until its connections are done.
+fn worker(
+    index: usize,
+    listener: std::net::TcpListener,
+    state: Arc<AppState>,
+    mut stop: watch::Receiver<bool>,
+) -> std::io::Result<()> {
+    upstream::enter_worker(index + 1);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::from_std(listener)?;
+        server::serve(listener, state, async move {
+            let _ = stop.wait_for(|stop| *stop).await;
+        })
+        .await
+    })
 }
 
 /// Runs until SIGINT or SIGTERM, then shuts down gracefully.

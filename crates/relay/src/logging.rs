@@ -12,7 +12,6 @@ pub fn init(format: LogFormat) {
     for quiet in [
         "hyper=info",
         "hyper_util=info",
-        "reqwest=info",
         "rustls=info",
         "h2=info",
         "tower_http=info",

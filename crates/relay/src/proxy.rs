@@ -8,11 +8,11 @@ use crate::limits::{capped_stream, read_capped};
 use crate::routes::Call;
 use crate::server::AppState;
 use crate::upload::{base_for, check_upload_host, rewrite_policy};
-use crate::upstream::{api_headers, create_headers, read_small, send, stream_back};
+use crate::upstream::{api_headers, create_headers, read_small, stream_back};
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE, HOST};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
@@ -46,22 +46,22 @@ pub async fn forward(
     let timeout = state.config.timeout;
     let client = &state.client;
     match call {
-        Call::Create => create(state, upstream, headers, body).await,
+        Call::Create => create(state, index, upstream, headers, body).await,
         Call::Query(id) => {
-            let url = format!("{}{TASKS_PATH}/{id}", upstream.base);
-            let request = client
-                .get(url)
-                .headers(api_headers(headers, &upstream.key)?)
-                .timeout(timeout);
-            Ok(stream_back(send(request, None).await?))
+            let path = client.path(index, format_args!("{TASKS_PATH}/{id}"));
+            let out = api_headers(headers, &upstream.key)?;
+            let answer = client
+                .call(index, Method::GET, path, out, Body::empty(), timeout)
+                .await?;
+            Ok(stream_back(answer))
         }
         Call::Cancel(id) => {
-            let url = format!("{}{TASKS_PATH}/{id}/cancel", upstream.base);
-            let request = client
-                .post(url)
-                .headers(api_headers(headers, &upstream.key)?)
-                .timeout(timeout);
-            Ok(stream_back(send(request, None).await?))
+            let path = client.path(index, format_args!("{TASKS_PATH}/{id}/cancel"));
+            let out = api_headers(headers, &upstream.key)?;
+            let answer = client
+                .call(index, Method::POST, path, out, Body::empty(), timeout)
+                .await?;
+            Ok(stream_back(answer))
         }
         Call::List { trailing_slash } => {
             // With the relay's key, the list shows every task of the account to any caller.
@@ -72,15 +72,13 @@ pub async fn forward(
             }
             let query = filter_query(parts.uri.query(), &LIST_PARAMS);
             let slash = if trailing_slash { "/" } else { "" };
-            let mut url = format!("{}{TASKS_PATH}{slash}", upstream.base);
-            if !query.is_empty() {
-                url = format!("{url}?{query}");
-            }
-            let request = client
-                .get(url)
-                .headers(api_headers(headers, &upstream.key)?)
-                .timeout(timeout);
-            Ok(stream_back(send(request, None).await?))
+            let mark = if query.is_empty() { "" } else { "?" };
+            let path = client.path(index, format_args!("{TASKS_PATH}{slash}{mark}{query}"));
+            let out = api_headers(headers, &upstream.key)?;
+            let answer = client
+                .call(index, Method::GET, path, out, Body::empty(), timeout)
+                .await?;
+            Ok(stream_back(answer))
         }
         Call::UploadPolicy => policy(state, index, upstream, &parts.uri, headers).await,
         Call::Upload(id) => upload(state, index, &id, headers, body).await,
@@ -89,6 +87,7 @@ pub async fn forward(
 
 async fn create(
     state: &AppState,
+    index: usize,
     upstream: &Upstream,
     headers: &HeaderMap,
     body: Body,
@@ -102,15 +101,20 @@ async fn create(
         return Err(RelayError::InvalidBody(issues));
     }
     let out = create_headers(headers, &upstream.key, &json)?;
-    let url = format!("{}{CREATE_TASK_PATH}", upstream.base);
+    let path = state.client.path(index, format_args!("{CREATE_TASK_PATH}"));
     // The caller's bytes are forwarded as they came, not re-serialised.
-    let request = state
+    let answer = state
         .client
-        .post(url)
-        .headers(out)
-        .body(bytes)
-        .timeout(state.config.timeout);
-    Ok(stream_back(send(request, None).await?))
+        .call(
+            index,
+            Method::POST,
+            path,
+            out,
+            Body::from(bytes),
+            state.config.timeout,
+        )
+        .await?;
+    Ok(stream_back(answer))
 }
 
 async fn policy(
@@ -141,13 +145,21 @@ async fn policy(
         .append_pair("action", "getPolicy")
         .append_pair("model", &model)
         .finish();
-    let url = format!("{}{UPLOADS_PATH}?{query}", upstream.base);
-    let request = state
+    let path = state
         .client
-        .get(url)
-        .headers(api_headers(headers, &upstream.key)?)
-        .timeout(state.config.timeout);
-    let answer = send(request, None).await?;
+        .path(index, format_args!("{UPLOADS_PATH}?{query}"));
+    let out = api_headers(headers, &upstream.key)?;
+    let answer = state
+        .client
+        .call(
+            index,
+            Method::GET,
+            path,
+            out,
+            Body::empty(),
+            state.config.timeout,
+        )
+        .await?;
     if answer.status() != StatusCode::OK {
         return Ok(stream_back(answer));
     }
@@ -201,14 +213,20 @@ async fn upload(
     let stream = capped_stream(body, max, tripped.clone());
     // Content-Length is passed on so the upload host sees a plain (not chunked) POST, as a
     // browser would send it; the body is streamed chunk by chunk, never held whole.
-    let request = state
+    let mut out = HeaderMap::with_capacity(4);
+    out.insert(CONTENT_TYPE, content_type);
+    out.insert(CONTENT_LENGTH, HeaderValue::from(length));
+    let answer = state
         .client
-        .post(target)
-        .header(CONTENT_TYPE, content_type)
-        .header(CONTENT_LENGTH, length)
-        .body(reqwest::Body::wrap_stream(stream))
-        .timeout(state.config.upload_timeout);
-    Ok(stream_back(send(request, Some((&tripped, max))).await?))
+        .upload(
+            target.into(),
+            out,
+            Body::from_stream(stream),
+            state.config.upload_timeout,
+            (&tripped, max),
+        )
+        .await?;
+    Ok(stream_back(answer))
 }
 
 fn content_length(headers: &HeaderMap) -> Option<u64> {

@@ -1,5 +1,11 @@
-//! The one request handler: classify the route, apply origin, rate and access checks in that
-//! order, dispatch, then decorate every answer (CORS, request id) and log one line.
+//! The accept loop and the one request handler: classify the route, apply origin, rate and
+//! access checks in that order, dispatch, then decorate every answer (CORS, request id) and
+//! log one line.
+//!
+//! The accept loop is hyper's HTTP/1.1 server used directly (no framework router, no HTTP/2
+//! sniffing): every request goes to [`handle`] with the peer address, `TCP_NODELAY` is set on
+//! every accepted socket, and shutdown is graceful (in-flight requests finish, idle keep-alive
+//! connections close).
 
 use crate::access::authorize;
 use crate::config::Config;
@@ -10,14 +16,20 @@ use crate::proxy;
 use crate::routes::{self, Route};
 use crate::static_files::StaticFiles;
 use crate::upload::UploadRegistry;
-use axum::extract::{ConnectInfo, Request, State};
+use axum::body::Body;
+use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use axum::Router;
+use hyper_util::rt::TokioIo;
+use hyper_util::server::graceful::GracefulShutdown;
 use serde_json::json;
+use std::convert::Infallible;
+use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
+use tokio::net::TcpListener;
 
 /// The relay's own request id, on every answer.
 pub const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -31,13 +43,15 @@ pub struct AppState {
     /// The address actually bound.
     pub bound: SocketAddr,
     /// The upstream client.
-    pub client: reqwest::Client,
+    pub client: crate::upstream::Client,
     /// Per-client rate limit.
     pub limiter: RateLimiter,
     /// Live upload ids.
     pub uploads: UploadRegistry,
     /// The web UI, if served.
     pub files: Option<StaticFiles>,
+    /// Request ids.
+    pub request_ids: RequestIds,
 }
 
 impl AppState {
@@ -46,19 +60,106 @@ impl AppState {
     }
 }
 
-/// The router: a single fallback, so no framework routing or path decoding stands between a
-/// raw path and [`routes::parse`].
-pub fn router(state: Arc<AppState>) -> Router {
-    Router::new().fallback(handle).with_state(state)
+/// Request ids in the shape of a v4 UUID, unique within the process (a counter underneath),
+/// different across restarts (a random prefix and key from the OS, drawn once) and not
+/// revealing how many requests came before (the counter is scrambled). Unlike a fresh random
+/// UUID they cost no system call per request. They label log lines; they are not secrets.
+pub struct RequestIds {
+    prefix: u64,
+    key: u64,
+    next: AtomicU64,
 }
 
-async fn handle(
-    State(state): State<Arc<AppState>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    request: Request,
-) -> Response {
+impl Default for RequestIds {
+    fn default() -> Self {
+        let (prefix, key) = uuid::Uuid::new_v4().as_u64_pair();
+        RequestIds {
+            prefix,
+            key,
+            next: AtomicU64::new(0),
+        }
+    }
+}
+
+impl RequestIds {
+    /// The next id, as a header value (its text is lower-case hex and dashes).
+    pub fn next_id(&self) -> HeaderValue {
+        const LOW62: u64 = (1 << 62) - 1;
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        // A bijection on 62 bits (xor, odd multiplications, xor-shifts), so distinct counters
+        // give distinct ids.
+        let mut x = (n ^ self.key) & LOW62;
+        x = x.wrapping_mul(0x9e37_79b9_7f4a_7c15) & LOW62;
+        x ^= x >> 29;
+        x = x.wrapping_mul(0xbf58_476d_1ce4_e5b9) & LOW62;
+        x ^= x >> 32;
+        // Version 4 in the prefix, the RFC 4122 variant in the scrambled half.
+        let high = (self.prefix & !0xf000) | 0x4000;
+        let low = (1 << 63) | x;
+        let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
+        let text = uuid::Uuid::from_u64_pair(high, low)
+            .hyphenated()
+            .encode_lower(&mut text);
+        HeaderValue::from_str(text).unwrap_or_else(|_| HeaderValue::from_static("-"))
+    }
+}
+
+/// Accepts connections on `listener` and serves each with HTTP/1.1 until `stop` completes;
+/// then stops accepting and waits for the connections to finish their requests (the caller
+/// bounds that wait).
+pub async fn serve(
+    listener: TcpListener,
+    state: Arc<AppState>,
+    stop: impl Future<Output = ()>,
+) -> std::io::Result<()> {
+    let graceful = GracefulShutdown::new();
+    let mut stop = std::pin::pin!(stop);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    if !matches!(
+                        e.kind(),
+                        std::io::ErrorKind::ConnectionRefused
+                            | std::io::ErrorKind::ConnectionAborted
+                            | std::io::ErrorKind::ConnectionReset
+                    ) {
+                        // Out of file descriptors, say: wait for some to close, do not spin.
+                        tracing::error!(error = %e, "accept failed");
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                    }
+                    continue;
+                }
+            },
+            () = &mut stop => break,
+        };
+        // Answers go out in one write; never hold one back waiting for an ACK.
+        let _ = stream.set_nodelay(true);
+        let state = state.clone();
+        let service = hyper::service::service_fn(move |request: hyper::Request<_>| {
+            let state = state.clone();
+            async move { Ok::<_, Infallible>(handle(&state, peer, request.map(Body::new)).await) }
+        });
+        let connection = hyper::server::conn::http1::Builder::new()
+            .serve_connection(TokioIo::new(stream), service);
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
+}
+
+/// Answers one request from `peer`.
+pub async fn handle(state: &AppState, peer: SocketAddr, request: Request) -> Response {
     let started = Instant::now();
-    let request_id = uuid::Uuid::new_v4().to_string();
+    let request_id = state.request_ids.next_id();
+    let id = request_id.to_str().unwrap_or_default();
     let origin = OriginCheck::of(request.headers(), &state.origins);
     let method = request.method().clone();
     let route = routes::parse(
@@ -67,23 +168,21 @@ async fn handle(
         |n| state.upstream_index(n),
         state.files.is_some(),
     );
+    let route_name = route.name();
     let upstream = match &route {
         Route::Proxy { upstream, .. } => state.config.upstreams[*upstream].name.as_str(),
         _ => "",
     };
-    let mut response = match dispatch(&state, route.clone(), &origin, peer, request).await {
+    let mut response = match dispatch(state, route, &origin, peer, request).await {
         Ok(response) => response,
-        Err(error) => error.into_response_with_id(&request_id),
+        Err(error) => error.into_response_with_id(id),
     };
     cors::decorate(&mut response, &origin);
-    if let Ok(value) = HeaderValue::from_str(&request_id) {
-        response.headers_mut().insert(X_REQUEST_ID, value);
-    }
     // Latency is time to the answer's headers; streamed bodies may go on after this line.
     tracing::info!(
-        request_id = %request_id,
+        request_id = %id,
         method = %method,
-        route = route.name(),
+        route = route_name,
         upstream,
         status = response.status().as_u16(),
         latency_ms = started.elapsed().as_micros() as f64 / 1000.0,
@@ -91,6 +190,7 @@ async fn handle(
         origin_allowed = origin.is_allowed(),
         "request"
     );
+    response.headers_mut().insert(X_REQUEST_ID, request_id);
     response
 }
 
