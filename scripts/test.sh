@@ -25,6 +25,7 @@ STEPS=(
   "client-wasm|wasm-bindgen-test (wanedit-client vs relay + simulator, headless Chromium)|crates/client/run-browser-tests.sh"
   "client-npm|npm package wanedit in Node 20 and a plain HTML page (prints its size)|crates/client/build-npm.sh --skip-size-check && node --test --test-reporter=spec tests/client-npm.spec.mjs"
   # Later: relay integration tests (cargo test -p wanedit-relay --test ...) / relay + simulator e2e.
+  "relay-bin|cargo build -p wanedit-relay (the relay the UI browser tests start)|cargo build -p wanedit-relay"
   "web|trunk build --release --offline (web UI -> dist/)|build_web"
   "e2e|browser tests (node --test tests/*.spec.mjs, headless Chromium)|needs:web run_e2e"
 )

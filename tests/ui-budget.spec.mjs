@@ -1,0 +1,74 @@
+// Budgets of the web UI (printed, not enforced unless WANEDIT_BUDGET_STRICT=1):
+//   1. the transfer of the first load: every HTML, JS, wasm and CSS file the page fetches
+//      until it is interactive, each compressed with gzip -9 (goal: <= 250 KB);
+//   2. the time from navigation to an interactive form (the app sets data-ready once the
+//      forms are rendered and the relay's configuration is read), median of 5 cold loads.
+// Served by the real relay when target/debug/wanedit-relay exists, else by a static server.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { DIST_DIR, launchBrowser, openPage, serveDist } from './harness.mjs';
+import { RELAY_BIN, startRelay } from './ui-helpers.mjs';
+
+const GOAL_BYTES = 250 * 1024;
+const KINDS = /\.(html|js|mjs|wasm|css)$/;
+
+test('first-load transfer (gzip -9) and time to an interactive form', { timeout: 180_000 }, async () => {
+  const server = existsSync(RELAY_BIN) ? await startRelay({ timeScale: 1 }) : await serveDist();
+  const origin = new URL(server.url).origin;
+  const times = [];
+  let files;
+  try {
+    for (let run = 0; run < 5; run++) {
+      const browser = await launchBrowser();
+      try {
+        const { page } = await openPage(browser.context);
+        const fetched = new Set();
+        page.on('requestfinished', (req) => {
+          const url = new URL(req.url());
+          if (url.origin !== origin) return;
+          const name = url.pathname === '/' ? 'index.html' : basename(url.pathname);
+          if (KINDS.test(name)) fetched.add(name);
+        });
+        const t0 = Date.now();
+        await page.goto(server.url, { waitUntil: 'commit' });
+        await page.waitForFunction(() => document.body?.dataset.ready === '1', null, { timeout: 60_000 });
+        const wall = Date.now() - t0;
+        // The prompt of the first form takes input at once.
+        await page.fill('#image_reference-prompt', 'typing works');
+        const inPage = Number(await page.evaluate(() => document.body.dataset.readyMs));
+        times.push({ wall, inPage });
+        files ??= [...fetched].sort();
+      } finally {
+        await browser.close();
+      }
+    }
+  } finally {
+    await (server.stop ?? server.close)();
+  }
+
+  let total = 0;
+  const rows = [];
+  for (const name of files) {
+    const raw = await readFile(join(DIST_DIR, name));
+    const gz = gzipSync(raw, { level: 9 }).length;
+    total += gz;
+    rows.push(`  ${name.padEnd(48)} ${String(raw.length).padStart(9)} B  ${String(gz).padStart(8)} B gz`);
+  }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const kb = (b) => `${(b / 1024).toFixed(1)} KB`;
+  console.log(`first load (${files.length} files; probe worker and media load later, on demand):`);
+  console.log(rows.join('\n'));
+  console.log(`  total (gzip -9): ${kb(total)}  (goal <= ${kb(GOAL_BYTES)}: ${total <= GOAL_BYTES ? 'met' : 'NOT met'})`);
+  console.log(
+    `time to interactive form: median ${median(times.map((t) => t.inPage))} ms after navigation start ` +
+      `(performance.now at data-ready), ${median(times.map((t) => t.wall))} ms wall clock; ` +
+      `runs: ${times.map((t) => t.inPage).join(', ')} ms`,
+  );
+  assert.ok(files.some((f) => f.endsWith('.wasm')), 'the wasm was loaded');
+  assert.ok(!files.some((f) => f.startsWith('probe-worker')), 'the probe worker is not part of the first load');
+  if (process.env.WANEDIT_BUDGET_STRICT === '1') assert.ok(total <= GOAL_BYTES, `first load ${kb(total)} > ${kb(GOAL_BYTES)}`);
+});

@@ -1,0 +1,36 @@
+//! wanedit web UI: a Leptos (client-side rendered) app, built by Trunk from the root
+//! `index.html` into `dist/` and served by `wanedit-relay --serve dist`.
+//!
+//! The plain logic is in modules that also build natively and are tested with
+//! `cargo test -p wanedit-web`:
+//! - [`forms`]: the six forms, their request bodies and where each issue is shown;
+//! - [`tasks`]: the stored task records and their time formatting;
+//! - [`settings`]: connection settings, secret storage rules, the relay's configuration;
+//! - [`media`]: media facts, upload names, outpainting geometry;
+//! - [`i18n`]: every UI string in English and Chinese.
+//!
+//! On wasm32 the browser side is added: `api` (all HTTP, one module), `storage`, the Leptos
+//! components in `ui`, and the `mask_editor` hook of the local-editing form.
+
+pub mod forms;
+pub mod i18n;
+pub mod media;
+pub mod settings;
+pub mod tasks;
+
+#[cfg(target_arch = "wasm32")]
+mod api;
+mod mask_editor;
+#[cfg(target_arch = "wasm32")]
+pub mod probe;
+#[cfg(target_arch = "wasm32")]
+mod storage;
+#[cfg(target_arch = "wasm32")]
+mod ui;
+
+/// Mounts the app on `<body>` and marks the page ready (`data-ready="1"`) once it is
+/// interactive.
+#[cfg(target_arch = "wasm32")]
+pub fn start() {
+    ui::mount();
+}

@@ -1,0 +1,179 @@
+//! Plain helpers around media files: the probed facts as text, a safe upload file name, and
+//! the geometry of the outpainting preview.
+
+use wanedit_core::media::{MediaFormat, MediaInfo};
+
+/// `1.2 MB`, `340 KB`, `512 B`.
+pub fn format_bytes(bytes: u64) -> String {
+    const KB: f64 = 1024.0;
+    let b = bytes as f64;
+    if b >= KB * KB {
+        format!("{:.1} MB", b / (KB * KB))
+    } else if b >= KB {
+        format!("{:.0} KB", b / KB)
+    } else {
+        format!("{bytes} B")
+    }
+}
+
+/// The probed facts of a file as short texts: format, resolution, fps, duration, size.
+pub fn facts(info: &MediaInfo) -> Vec<String> {
+    let mut out = vec![
+        info.format.name().to_string(),
+        format!("{}×{}", info.width, info.height),
+    ];
+    if let Some(fps) = info.fps {
+        out.push(format!("{} fps", trim_decimals(fps)));
+    }
+    if let Some(d) = info.duration_s {
+        out.push(format!("{} s", trim_decimals(d)));
+    }
+    if info.has_alpha == Some(true) {
+        out.push("alpha".into());
+    }
+    out.push(format_bytes(info.byte_size));
+    out
+}
+
+fn trim_decimals(v: f64) -> String {
+    let s = format!("{v:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// A file name safe for an upload key and for DashScope (which refuses URLs with Chinese
+/// characters): ASCII letters, digits, `-`, `_` and `.`, prefixed with `stamp` so that
+/// uploads never collide (the upload policy forbids overwriting). The extension follows the
+/// probed format when known.
+pub fn upload_name(original: &str, stamp: &str, format: Option<MediaFormat>) -> String {
+    let (stem, ext) = match original.rsplit_once('.') {
+        Some((s, e)) if !s.is_empty() => (s, e),
+        _ => (original, ""),
+    };
+    let clean: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(40)
+        .collect();
+    let clean = clean.trim_matches('_');
+    let ext = match format {
+        Some(MediaFormat::Jpeg) => "jpg".to_string(),
+        Some(MediaFormat::Png) => "png".into(),
+        Some(MediaFormat::Bmp) => "bmp".into(),
+        Some(MediaFormat::Tiff) => "tiff".into(),
+        Some(MediaFormat::Webp) => "webp".into(),
+        Some(MediaFormat::Mp4) => "mp4".into(),
+        Some(MediaFormat::Mov) => "mov".into(),
+        None => ext
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .take(5)
+            .collect::<String>()
+            .to_ascii_lowercase(),
+    };
+    let stem = if clean.is_empty() { "file" } else { clean };
+    if ext.is_empty() {
+        format!("{stamp}-{stem}")
+    } else {
+        format!("{stamp}-{stem}.{ext}")
+    }
+}
+
+/// The outpainting canvas for a `width`×`height` video and the four scales: the frame stays
+/// centred, each scale stretches its half of the frame outwards from the centre (1.0 adds
+/// nothing, 2.0 doubles that half).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Outpaint {
+    /// Width of the expanded canvas.
+    pub width: f64,
+    /// Height of the expanded canvas.
+    pub height: f64,
+    /// Left edge of the original frame in the canvas.
+    pub x: f64,
+    /// Top edge of the original frame in the canvas.
+    pub y: f64,
+}
+
+impl Outpaint {
+    /// The canvas for the scales `top`, `bottom`, `left`, `right`.
+    pub fn new(width: f64, height: f64, top: f64, bottom: f64, left: f64, right: f64) -> Self {
+        let (hw, hh) = (width / 2.0, height / 2.0);
+        Outpaint {
+            width: hw * left + hw * right,
+            height: hh * top + hh * bottom,
+            x: hw * left - hw,
+            y: hh * top - hh,
+        }
+    }
+
+    /// The position and size of the original frame as percentages of the canvas
+    /// (left, top, width, height), for CSS.
+    pub fn frame_percent(&self, width: f64, height: f64) -> (f64, f64, f64, f64) {
+        (
+            100.0 * self.x / self.width,
+            100.0 * self.y / self.height,
+            100.0 * width / self.width,
+            100.0 * height / self.height,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes() {
+        assert_eq!(format_bytes(512), "512 B");
+        assert_eq!(format_bytes(8217), "8 KB");
+        assert_eq!(format_bytes(5 * 1024 * 1024 + 100_000), "5.1 MB");
+    }
+
+    #[test]
+    fn facts_of_a_video() {
+        let info = MediaInfo {
+            format: MediaFormat::Mp4,
+            width: 64,
+            height: 48,
+            byte_size: 8217,
+            has_alpha: None,
+            duration_s: Some(1.0),
+            fps: Some(16.0),
+            frame_count: Some(16),
+        };
+        assert_eq!(facts(&info), ["MP4", "64×48", "16 fps", "1 s", "8 KB"]);
+    }
+
+    #[test]
+    fn upload_names_are_ascii_and_unique() {
+        assert_eq!(
+            upload_name("我的 视频.MP4", "k1", Some(MediaFormat::Mp4)),
+            "k1-file.mp4"
+        );
+        assert_eq!(
+            upload_name("cat photo (1).jpeg", "k2", Some(MediaFormat::Jpeg)),
+            "k2-cat_photo__1.jpg"
+        );
+        assert_eq!(upload_name("noext", "k3", None), "k3-noext");
+        assert_eq!(upload_name(".hidden", "k4", None), "k4-hidden");
+        assert_eq!(upload_name("a.b.PNG", "k5", None), "k5-a_b.png");
+    }
+
+    #[test]
+    fn outpaint_geometry() {
+        let o = Outpaint::new(400.0, 300.0, 1.5, 1.5, 1.5, 1.5);
+        assert_eq!((o.width, o.height, o.x, o.y), (600.0, 450.0, 100.0, 75.0));
+        let o = Outpaint::new(400.0, 300.0, 2.0, 1.0, 1.0, 1.0);
+        assert_eq!((o.width, o.height, o.x, o.y), (400.0, 450.0, 0.0, 150.0));
+        let (l, t, w, h) = o.frame_percent(400.0, 300.0);
+        assert_eq!((l, w), (0.0, 100.0));
+        assert!((t - 33.333).abs() < 0.01 && (h - 66.666).abs() < 0.01);
+        let o = Outpaint::new(400.0, 300.0, 1.0, 1.0, 1.0, 1.0);
+        assert_eq!((o.width, o.height, o.x, o.y), (400.0, 300.0, 0.0, 0.0));
+    }
+}

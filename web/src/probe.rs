@@ -1,0 +1,126 @@
+//! Media probing in a web worker. `wanedit_core::media::probe` (mp4parse, image headers) is
+//! the largest part of the code that is only needed once a user picks a file, so it runs in a
+//! separate wasm module (`probe-worker`, built by Trunk from `src/bin/probe_worker.rs`) that
+//! is loaded on first use and keeps reading large files off the UI thread.
+//!
+//! Protocol: the page posts `{id, blob}`; the worker answers `{id, result}` where `result` is
+//! the JSON of `{"ok": MediaInfo}` or `{"err": "why"}`.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use js_sys::{Function, Object, Promise, Reflect};
+use serde_json::{json, Value};
+use wanedit_core::media::MediaInfo;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Blob, MessageEvent, Worker};
+
+/// The worker's loader script (`web/probe-worker-loader.js`; Trunk names the worker's own
+/// files after the binary, without a hash).
+const WORKER_URL: &str = "./probe-worker-loader.js";
+
+thread_local! {
+    static WORKER: RefCell<Option<Worker>> = const { RefCell::new(None) };
+    static PENDING: RefCell<HashMap<u32, Function>> = RefCell::new(HashMap::new());
+    static NEXT_ID: RefCell<u32> = const { RefCell::new(0) };
+}
+
+fn worker() -> Result<Worker, String> {
+    WORKER.with(|w| {
+        if let Some(worker) = w.borrow().as_ref() {
+            return Ok(worker.clone());
+        }
+        let worker =
+            Worker::new(WORKER_URL).map_err(|_| "the media reader could not start".to_string())?;
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|e: MessageEvent| {
+            let data = e.data();
+            let id = Reflect::get(&data, &"id".into())
+                .ok()
+                .and_then(|v| v.as_f64())
+                .unwrap_or(-1.0) as u32;
+            let result = Reflect::get(&data, &"result".into()).unwrap_or(JsValue::NULL);
+            if let Some(resolve) = PENDING.with(|p| p.borrow_mut().remove(&id)) {
+                let _ = resolve.call1(&JsValue::NULL, &result);
+            }
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        on_message.forget();
+        *w.borrow_mut() = Some(worker.clone());
+        Ok(worker)
+    })
+}
+
+/// Reads what a media file is (in the worker).
+pub async fn probe_blob(blob: &Blob) -> Result<MediaInfo, String> {
+    let worker = worker()?;
+    let id = NEXT_ID.with(|n| {
+        let mut n = n.borrow_mut();
+        *n = n.wrapping_add(1);
+        *n
+    });
+    let promise = Promise::new(&mut |resolve, _reject| {
+        PENDING.with(|p| p.borrow_mut().insert(id, resolve));
+    });
+    let message = Object::new();
+    let _ = Reflect::set(&message, &"id".into(), &JsValue::from(id));
+    let _ = Reflect::set(&message, &"blob".into(), blob);
+    worker
+        .post_message(&message)
+        .map_err(|_| "the media reader is not available".to_string())?;
+    let result = JsFuture::from(promise)
+        .await
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default();
+    decode(&result)
+}
+
+fn decode(text: &str) -> Result<MediaInfo, String> {
+    let value: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    if let Some(err) = value.get("err").and_then(Value::as_str) {
+        return Err(err.to_string());
+    }
+    serde_json::from_value(value.get("ok").cloned().unwrap_or(Value::Null))
+        .map_err(|e| e.to_string())
+}
+
+/// The worker's entry point: answers every `{id, blob}` with `{id, result}`.
+pub fn worker_main() {
+    let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let reply_scope = scope.clone();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+        let data = e.data();
+        let id = Reflect::get(&data, &"id".into()).unwrap_or(JsValue::NULL);
+        let blob: Option<Blob> = Reflect::get(&data, &"blob".into())
+            .ok()
+            .and_then(|b| b.dyn_into().ok());
+        let scope = reply_scope.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let result = match blob {
+                Some(blob) => match JsFuture::from(blob.array_buffer()).await {
+                    Ok(buffer) => {
+                        let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+                        match wanedit_core::media::probe(&bytes) {
+                            Ok(info) => json!({ "ok": info }),
+                            Err(e) => json!({ "err": e.to_string() }),
+                        }
+                    }
+                    Err(_) => json!({ "err": "the file could not be read" }),
+                },
+                None => json!({ "err": "no file" }),
+            };
+            let reply = Object::new();
+            let _ = Reflect::set(&reply, &"id".into(), &id);
+            let _ = Reflect::set(
+                &reply,
+                &"result".into(),
+                &JsValue::from_str(&result.to_string()),
+            );
+            let _ = scope.post_message(&reply);
+        });
+    });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+}

@@ -1,0 +1,365 @@
+//! The Leptos components: the page, the Connect panel, the six forms, the task list.
+
+pub(crate) mod actions;
+mod connect;
+mod fields;
+mod form;
+mod media_input;
+mod tasks_view;
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use leptos::prelude::*;
+use wanedit_core::media::MediaInfo;
+use wanedit_core::region::Region;
+use web_sys::{AbortController, Blob};
+
+use crate::api::{self, Conn};
+use crate::forms::{self, Checked, Field, FormValues, LocalMedia, Op};
+use crate::i18n::{self, Lang, Strings};
+use crate::settings::{self, RelayConfig, Settings};
+use crate::storage;
+use crate::tasks::{self, TaskRecord};
+
+/// Where an upload of a local file stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Upload {
+    /// Reading the file.
+    Probing,
+    /// Checked and refused, or unreadable: nothing is sent.
+    Blocked,
+    /// Sending; the fraction sent.
+    Sending(f64),
+    /// Done; the `oss://` URL.
+    Done(String),
+    /// The upload failed.
+    Failed(String),
+}
+
+/// A local file chosen for a media field.
+#[derive(Clone)]
+pub struct LocalFile {
+    /// The field.
+    pub field: Field,
+    /// The reference image index, for lists.
+    pub index: Option<usize>,
+    /// The file name shown.
+    pub name: String,
+    /// An object URL for the preview.
+    pub object_url: String,
+    /// The bytes.
+    pub blob: Blob,
+    /// What the probe read.
+    pub info: Option<MediaInfo>,
+    /// Why the probe failed.
+    pub probe_error: Option<String>,
+    /// The upload.
+    pub upload: Upload,
+}
+
+/// What Submit did last.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SubmitState {
+    /// Nothing yet.
+    Idle,
+    /// In flight.
+    Sending,
+    /// Created this task.
+    Done(String),
+    /// Failed with this text.
+    Failed(String, Vec<wanedit_core::Issue>),
+}
+
+/// The state of one form. Cheap to copy (signals).
+#[derive(Clone, Copy)]
+pub struct FormState {
+    /// The operation.
+    pub op: Op,
+    /// What the user entered.
+    pub values: RwSignal<FormValues>,
+    /// Local files by field.
+    pub files: RwSignal<Vec<LocalFile>, LocalStorage>,
+    /// The size of the input video's preview (outpainting), when known.
+    pub video_size: RwSignal<Option<(u32, u32)>>,
+    /// The body and every issue, kept up to date.
+    pub checked: Memo<Checked>,
+    /// The last Submit.
+    pub submit: RwSignal<SubmitState>,
+    /// Feedback of the copy buttons.
+    pub note: RwSignal<Option<String>>,
+    /// Whether nothing was entered yet (missing values are not pointed out then).
+    pub pristine: Memo<bool>,
+}
+
+impl FormState {
+    fn new(op: Op, region: Memo<Region>) -> Self {
+        let values = RwSignal::new(FormValues::default());
+        let files: RwSignal<Vec<LocalFile>, LocalStorage> = RwSignal::new_local(Vec::new());
+        let checked = Memo::new(move |_| {
+            let local: Vec<LocalMedia> = files.with(|fs| {
+                fs.iter()
+                    .filter_map(|f| {
+                        Some(LocalMedia {
+                            field: f.field,
+                            index: f.index,
+                            info: f.info.clone()?,
+                        })
+                    })
+                    .collect()
+            });
+            values.with(|v| region.with(|r| forms::check(op, v, r, &local)))
+        });
+        let pristine = Memo::new(move |_| values.with(|v| *v == FormValues::default()));
+        FormState {
+            op,
+            pristine,
+            values,
+            files,
+            video_size: RwSignal::new(None),
+            checked,
+            submit: RwSignal::new(SubmitState::Idle),
+            note: RwSignal::new(None),
+        }
+    }
+
+    /// Whether any local file is still being read or sent.
+    pub fn busy(&self) -> bool {
+        self.files.with(|fs| {
+            fs.iter()
+                .any(|f| matches!(f.upload, Upload::Probing | Upload::Sending(_)))
+        })
+    }
+}
+
+/// Everything the components share. Cheap to copy (signals).
+#[derive(Clone, Copy)]
+pub struct Ctx {
+    /// Connection settings and language.
+    pub settings: RwSignal<Settings>,
+    /// The language.
+    pub lang: Memo<Lang>,
+    /// The region of the chosen upstream.
+    pub region: Memo<Region>,
+    /// The user's API key (never stored with the settings).
+    pub api_key: RwSignal<String>,
+    /// The relay access token.
+    pub relay_token: RwSignal<String>,
+    /// What the relay offers.
+    pub relay: RwSignal<RelayConfig>,
+    /// Whether the relay configuration was read.
+    pub relay_loaded: RwSignal<bool>,
+    /// The task list, newest first.
+    pub tasks: RwSignal<Vec<TaskRecord>>,
+    /// Transient notes per task (a failed cancel, say).
+    pub task_notes: RwSignal<HashMap<String, String>>,
+    /// The form shown.
+    pub active: RwSignal<Op>,
+    /// The six forms, in `Op::ALL` order.
+    pub forms: StoredValue<Vec<FormState>>,
+    /// The clock, updated every second (elapsed times, countdowns).
+    pub now: RwSignal<f64>,
+    /// The waits running, by task id.
+    pub watching: StoredValue<HashMap<String, AbortController>, LocalStorage>,
+}
+
+impl Ctx {
+    /// The strings of the current language (reactive).
+    pub fn t(&self) -> &'static Strings {
+        i18n::strings(self.lang.get())
+    }
+
+    /// A reactive UI string: all of them share one closure type, which keeps the wasm small.
+    pub fn tr(
+        self,
+        f: fn(&'static Strings) -> &'static str,
+    ) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+        move || f(i18n::strings(self.lang.get()))
+    }
+
+    /// The reactive label of a field.
+    pub fn label(self, field: Field) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+        move || i18n::field_label(self.lang.get(), field)
+    }
+
+    /// The reactive name of an operation.
+    pub fn op_name(self, op: Op) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+        move || i18n::op_name(self.lang.get(), op)
+    }
+
+    /// The reactive summary of an operation.
+    pub fn op_summary(self, op: Op) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+        move || i18n::op_summary(self.lang.get(), op)
+    }
+
+    /// The form of `op`.
+    pub fn form(&self, op: Op) -> FormState {
+        let i = Op::ALL.iter().position(|o| *o == op).unwrap_or(0);
+        self.forms.with_value(|f| f[i])
+    }
+
+    /// How to reach `upstream` with the current key, workspace and token.
+    pub fn conn(&self, upstream: &str) -> Conn {
+        let s = self.settings.get_untracked();
+        let origin = web_sys::window()
+            .and_then(|w| w.location().origin().ok())
+            .unwrap_or_default();
+        let token = self.relay_token.get_untracked();
+        let time_scale = storage::get(DEBUG_TIME_SCALE_KEY)
+            .and_then(|v| v.parse::<f64>().ok())
+            .filter(|v| v.is_finite() && *v > 0.0)
+            .unwrap_or(1.0);
+        Conn {
+            base_url: format!("{origin}/{upstream}"),
+            api_key: settings::key_to_send(s.key_mode, &self.api_key.get_untracked()),
+            workspace: Some(s.workspace.trim().to_string()).filter(|w| !w.is_empty()),
+            relay_token: Some(token.trim().to_string()).filter(|t| !t.is_empty()),
+            time_scale,
+        }
+    }
+
+    /// Stores the task list now (not on the next tick: a task is on disk as soon as its id is
+    /// known).
+    pub fn save_tasks(&self) {
+        self.tasks
+            .with_untracked(|t| storage::set(tasks::STORAGE_KEY, &tasks::save(t)));
+    }
+}
+
+/// A reactive closure with its type erased: views render every `rx(move || …)` of one output
+/// type with the same code instead of one copy per closure, which keeps the wasm small
+/// (what Leptos' `--cfg erase_components` does for the whole crate graph).
+pub type Rx<T> = leptos::tachys::reactive_graph::SharedReactiveFunction<T>;
+
+/// Erases a reactive closure (see [`Rx`]).
+pub fn rx<T: 'static>(f: impl FnMut() -> T + Send + 'static) -> Rx<T> {
+    std::sync::Arc::new(std::sync::Mutex::new(f))
+}
+
+/// `localStorage` key of a service clock speed for polling (tests against a fast
+/// simulator); absent for DashScope.
+pub const DEBUG_TIME_SCALE_KEY: &str = "wanedit.debug.timeScale";
+
+/// Mounts the app on `<body>`.
+pub fn mount() {
+    leptos::mount::mount_to_body(App);
+}
+
+#[component]
+fn App() -> impl IntoView {
+    let mut initial = Settings::load(storage::get(settings::SETTINGS_KEY).as_deref());
+    if storage::get(settings::SETTINGS_KEY).is_none() {
+        let tag = web_sys::window()
+            .and_then(|w| w.navigator().language())
+            .unwrap_or_default();
+        initial.lang = Lang::from_tag(&tag);
+    }
+    let settings = RwSignal::new(initial);
+    let lang = Memo::new(move |_| settings.with(|s| s.lang));
+    let region = Memo::new(move |_| settings.with(|s| forms::region_of(&s.upstream)));
+    let forms = StoredValue::new(
+        Op::ALL
+            .iter()
+            .map(|op| FormState::new(*op, region))
+            .collect(),
+    );
+    let ctx = Ctx {
+        settings,
+        lang,
+        region,
+        api_key: RwSignal::new(storage::get_secret(settings::API_KEY_KEY)),
+        relay_token: RwSignal::new(storage::get_secret(settings::RELAY_TOKEN_KEY)),
+        relay: RwSignal::new(RelayConfig::fallback()),
+        relay_loaded: RwSignal::new(false),
+        tasks: RwSignal::new(tasks::load(storage::get(tasks::STORAGE_KEY).as_deref())),
+        task_notes: RwSignal::new(HashMap::new()),
+        active: RwSignal::new(Op::ImageReference),
+        forms,
+        now: RwSignal::new(api::now_ms()),
+        watching: StoredValue::new_local(HashMap::new()),
+    };
+    provide_context(ctx);
+
+    // Settings are stored whenever they change; the language also sets <html lang>.
+    Effect::new(move |_| {
+        let s = settings.get();
+        storage::set(settings::SETTINGS_KEY, &s.to_json());
+        if let Some(html) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = html.set_attribute("lang", s.lang.tag());
+        }
+    });
+
+    let _ = set_interval_with_handle(move || ctx.now.set(api::now_ms()), Duration::from_secs(1));
+
+    leptos::task::spawn_local(async move {
+        let config = api::relay_config().await;
+        let upstream = settings.with_untracked(|s| s.pick_upstream(&config.upstreams));
+        ctx.relay.set(config);
+        settings.update(|s| s.upstream = upstream);
+        ctx.relay_loaded.set(true);
+        // Reloading resumes polling of every unfinished task.
+        let unfinished: Vec<String> = ctx.tasks.with_untracked(|ts| {
+            ts.iter()
+                .filter(|t| !t.is_final())
+                .map(|t| t.task_id.clone())
+                .collect()
+        });
+        for id in unfinished {
+            actions::watch(ctx, id, true);
+        }
+        mark_ready();
+    });
+
+    view! {
+        <a class="skip" href="#editor">{rx(move || if lang.get() == Lang::Zh { "跳到编辑" } else { "Skip to the editor" })}</a>
+        <header class="top">
+            <div class="brand">
+                <h1>"wanedit"</h1>
+                <p class="tagline">{ctx.tr(|s| s.tagline)}</p>
+            </div>
+            <div class="lang">
+                <label for="lang">{ctx.tr(|s| s.language)}</label>
+                <select
+                    id="lang"
+                    on:change=move |ev| {
+                        let tag = event_target_value(&ev);
+                        settings.update(|s| s.lang = Lang::from_tag(&tag));
+                    }
+                >
+                    {Lang::ALL
+                        .into_iter()
+                        .map(|l| {
+                            view! {
+                                <option value=l.tag() selected=rx(move || lang.get() == l)>
+                                    {l.name()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+        </header>
+        <connect::Connect />
+        <main class="layout">
+            <form::Editor />
+            <tasks_view::TaskList />
+        </main>
+    }
+}
+
+/// Marks the page ready for tests (`document.body.dataset.ready = "1"`).
+fn mark_ready() {
+    if let Some(body) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+    {
+        let _ = body.dataset().set("ready", "1");
+        // When the app became interactive, for the load-time budget (tests/ui-budget.spec.mjs).
+        if let Some(perf) = web_sys::window().and_then(|w| w.performance()) {
+            let _ = body.dataset().set("readyMs", &format!("{:.0}", perf.now()));
+        }
+    }
+}
