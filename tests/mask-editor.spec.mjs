@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openApp, startRelay, unexpected, until } from './ui-helpers.mjs';
 import { ALLOWED, submit } from './ui-forms.mjs';
-import { MODAL, dragImage, editorState, artifact, maskFixture, openEditor, pngSize, readExport } from './mask-helpers.mjs';
+import { MODAL, dragImage, editorState, artifact, maskFixture, openEditor, pngSize, readExport, toPage } from './mask-helpers.mjs';
 
 let relay;
 before(async () => {
@@ -114,6 +114,7 @@ describe('local editing with a drawn mask', () => {
       assert.equal(again.frame, 5);
       assert.equal(again.undoSteps, drawn.undoSteps);
       assert.equal(again.coverage, drawn.coverage);
+      assert.ok(again.panX >= 0 && again.panY >= 0 && again.zoom > 0.5, `fitted again: ${JSON.stringify(again)}`);
       await page.screenshot({ path: artifact('mask-editor-reopened.png') });
       await page.keyboard.press('Escape');
       await page.fill('#video_edit-prompt', 'A lion in a suit sips coffee.');
@@ -131,6 +132,55 @@ describe('local editing with a drawn mask', () => {
       assert.equal(res.status, 200, `GET /oss/${key} (${url})`);
       const buf = Buffer.from(await res.arrayBuffer());
       assert.deepEqual(pngSize(buf), { width: 1280, height: 720 });
+      assert.equal(unexpected(app.problems, ALLOWED).length, 0, app.problems.join('\n'));
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('mask editor view and tools', () => {
+  test('wheel zoom towards the cursor, space-drag pan, eraser, invert, help', async () => {
+    const app = await openApp(relay, { viewport: { width: 1400, height: 900 } });
+    try {
+      const { page } = app;
+      await openEditor(page, maskFixture('mask_1280x720.mp4'));
+      // Zoom in towards image point (400, 300): it stays under the cursor.
+      const p = await toPage(page, 400, 300);
+      await page.mouse.move(p.x, p.y);
+      const before = await editorState(page);
+      await page.mouse.wheel(0, -300);
+      await until(async () => (await editorState(page)).zoom > before.zoom * 1.3, 'zoom in');
+      const q = await toPage(page, 400, 300);
+      assert.ok(Math.abs(q.x - p.x) < 1 && Math.abs(q.y - p.y) < 1, `${JSON.stringify(p)} vs ${JSON.stringify(q)}`);
+      // Space + drag pans by the drag.
+      const z = await editorState(page);
+      await page.keyboard.down(' ');
+      await page.mouse.down();
+      await page.mouse.move(p.x + 100, p.y + 50, { steps: 5 });
+      await page.mouse.up();
+      await page.keyboard.up(' ');
+      const panned = await editorState(page);
+      assert.ok(Math.abs(panned.panX - z.panX - 100) < 1 && Math.abs(panned.panY - z.panY - 50) < 1);
+      assert.equal(panned.undoSteps, 0, 'panning does not draw');
+      // Fit, a brush stroke, then the eraser through its middle.
+      await page.keyboard.press('f');
+      await dragImage(page, [[200, 200], [600, 200]], { steps: 8 });
+      await page.keyboard.press('e');
+      await dragImage(page, [[400, 150], [400, 250]], { steps: 8 });
+      await page.keyboard.press('Shift+I');
+      const st = await editorState(page);
+      assert.equal(st.undoSteps, 3);
+      assert.ok(st.coverage > 0.9, `inverted coverage ${st.coverage}`);
+      await page.keyboard.press('?');
+      await page.waitForSelector(`${MODAL} .mask-help`, { state: 'visible' });
+      await page.screenshot({ path: artifact('mask-editor-help.png') });
+      await page.keyboard.press('Shift+I');
+      await page.click(`${MODAL} .use-mask`);
+      await until(() => page.$eval('#form-video_edit .mask-editor', (e) => e.dataset.exportUrl), 'export');
+      const png = await readExport(page, [[300, 200], [400, 200], [500, 200], [400, 300]]);
+      assert.deepEqual(png.at, [255, 0, 255, 0]);
+      assert.equal(png.other, 0);
       assert.equal(unexpected(app.problems, ALLOWED).length, 0, app.problems.join('\n'));
     } finally {
       await app.close();

@@ -380,7 +380,8 @@ pub fn MaskEditorHook(form: FormState) -> impl IntoView {
             return;
         };
         if same && video.ready_state() >= 1 {
-            init(&video);
+            // After the dialog is shown, so that fitting sees the viewport's size.
+            set_timeout(move || init(&video), std::time::Duration::from_millis(0));
         } else {
             ready.set(false);
             video.set_src(&src.url);
