@@ -18,7 +18,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 STEPS=(
   "fmt|cargo fmt --all --check|fmt_check"
   "clippy|cargo clippy (workspace, all targets, -D warnings)|cargo clippy --workspace --all-targets -- -D warnings"
-  "clippy-wasm|cargo clippy (browser crates on wasm32, -D warnings)|cargo clippy -p wanedit-web --target wasm32-unknown-unknown -- -D warnings"
+  "clippy-wasm|cargo clippy (browser crates on wasm32, -D warnings)|cargo clippy -p wanedit-web -p wanedit-client --target wasm32-unknown-unknown -- -D warnings"
   "test|cargo test --workspace|cargo test --workspace"
   "core-wasm-min|wanedit-core on wasm32 (no default features)|cargo build -p wanedit-core --target wasm32-unknown-unknown --no-default-features"
   "core-wasm|wanedit-core on wasm32 (default features)|cargo build -p wanedit-core --target wasm32-unknown-unknown"
