@@ -3,7 +3,9 @@
 # first and only missing or wrong ones are installed, so a warm run takes a few seconds.
 #
 #   Rust:    rustfmt + clippy components, wasm32-unknown-unknown target, crate downloads
-#            (`cargo fetch`, so the offline Trunk build finds every crate)
+#            (`cargo fetch`, so the offline Trunk build finds every crate); for the npm
+#            package (crates/client/build-npm.sh: -Zbuild-std) the nightly toolchain's
+#            rust-src component and wasm32-unknown-unknown target
 #   cargo:   wasm-bindgen-cli (= the wasm-bindgen pin in Cargo.toml), trunk 0.21.x
 #   apt:     chromium, chromium-driver (headless browser tests)
 #   npm:     tests/ deps from tests/package-lock.json: playwright-core (drives the system
@@ -39,6 +41,24 @@ else
   installing "rustup target wasm32-unknown-unknown"
   rustup target add wasm32-unknown-unknown
 fi
+
+# The npm package is built with nightly -Zbuild-std (crates/client/build-npm.sh), which needs
+# the standard library's sources and the wasm32 target of the nightly toolchain.
+nightly_components="$(rustup component list --toolchain nightly --installed 2>/dev/null || true)"
+if grep -qx rust-src <<<"$nightly_components"; then
+  ok "rustup component rust-src (nightly)"
+else
+  installing "rustup component rust-src (nightly)"
+  rustup component add rust-src --toolchain nightly
+fi
+nightly_targets="$(rustup target list --toolchain nightly --installed 2>/dev/null || true)"
+if grep -qx wasm32-unknown-unknown <<<"$nightly_targets"; then
+  ok "rustup target wasm32-unknown-unknown (nightly)"
+else
+  installing "rustup target wasm32-unknown-unknown (nightly)"
+  rustup target add wasm32-unknown-unknown --toolchain nightly
+fi
+info "  $(rustc +nightly --version 2>/dev/null || echo 'nightly: not installed')"
 
 header "setup: system packages (apt)"
 apt_pkgs=()

@@ -23,6 +23,11 @@ export interface InitOptions {
   probe?: boolean;
   /** The probe module (default: `probe/wanedit_probe_bg.wasm` next to `index.js`). */
   probeModule?: WasmSource;
+  /**
+   * The upload module, which the first `Client.upload` loads (default:
+   * `upload/wanedit_upload_bg.wasm` next to `index.js`).
+   */
+  uploadModule?: WasmSource;
 }
 
 /**

@@ -4,9 +4,10 @@
 // (it loads the WebAssembly from the package directory synchronously and re-exports this).
 // Everything here is a thin layer over the Rust crate `wanedit-client` compiled to
 // WebAssembly (`wanedit.js` + `wanedit_bg.wasm`, made by wasm-bindgen): the same transport,
-// retry policy and poller as the Rust web UI. The media probe and rules (`probeMedia`,
-// `checkMedia`: mp4parse & co.) are a second, lazily loaded module (`probe/`), so pages that
-// never look at a file never download it.
+// retry policy and poller as the Rust web UI. Two more modules are loaded lazily, so pages
+// that do not need them never download them: `upload/` (`Client.upload`, loaded by the first
+// upload) and `probe/` (the media probe and rules of `probeMedia` and `checkMedia`:
+// mp4parse & co., loaded by `loadProbe()`).
 
 import initMain, * as main from './wanedit.js';
 
@@ -26,6 +27,10 @@ let mainLoaded = false;
 let probe = null;
 let probeReady = null;
 let probeLoader = null;
+let upload = null;
+let uploadReady = null;
+let uploadLoader = null;
+let uploadSource;
 
 function loaded() {
   mainLoaded = true;
@@ -50,6 +55,7 @@ function ensure(what) {
  * `wanedit_bg.wasm` next to this file). With `probe: true` the probe module is loaded too.
  */
 export function init(options = {}) {
+  if (options.uploadModule !== undefined) uploadSource = { module_or_path: options.uploadModule };
   if (!mainReady) {
     const arg = options.module === undefined ? undefined : { module_or_path: options.module };
     mainReady = initMain(arg).then(loaded, (e) => {
@@ -107,6 +113,35 @@ export function loadProbe(module) {
   return probeReady;
 }
 
+/** The upload module (loaded once, by the first `Client.upload`). */
+function loadUpload() {
+  if (!upload && uploadLoader) uploadLoader();
+  if (upload) return Promise.resolve(upload);
+  if (!uploadReady) {
+    uploadReady = import('./upload/wanedit_upload.js')
+      .then(async (m) => {
+        await m.default(uploadSource);
+        m.__setErrorClass(WanError);
+        upload = m;
+        return m;
+      })
+      .catch((e) => {
+        uploadReady = null;
+        throw e;
+      });
+  }
+  return uploadReady;
+}
+
+/** @internal Node: how to load the upload module synchronously on first use. */
+export function __setUploadLoader(load) {
+  uploadLoader = () => {
+    const m = load();
+    m.__setErrorClass(WanError);
+    upload = m;
+  };
+}
+
 /** @internal Node: how to load the probe module synchronously on first use. */
 export function __setProbeLoader(load) {
   probeLoader = () => {
@@ -158,8 +193,17 @@ export function checkMedia(info, role, model) {
 
 /** The DashScope client (see index.d.ts). */
 export class Client extends main.Client {
+  #options;
+
   constructor(options) {
     ensure('new Client()');
     super(options);
+    // A copy for the upload module, which makes its own client with the same options.
+    this.#options = JSON.parse(JSON.stringify(options));
+  }
+
+  /** Uploads a file: in the upload module, which the first upload loads. */
+  upload(file, options) {
+    return loadUpload().then((m) => m.upload(this.#options, file, options));
   }
 }

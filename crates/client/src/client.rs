@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use wanedit_core::issue::has_errors;
+use wanedit_core::issue::{has_errors, Issue};
 use wanedit_core::poll::{PollSchedule, Schedule};
 use wanedit_core::region::{create_task_headers, read_headers, CREATE_TASK_PATH, TASKS_PATH};
 use wanedit_core::retry::{Call, Failure, Jitter, RetryPolicy};
@@ -16,13 +16,14 @@ use wanedit_core::task::{
     is_valid_task_id, ApiError, CancelResponse, CreateTaskResponse, TaskListQuery,
     TaskListResponse, TaskResponse, TaskStatus,
 };
+use wanedit_core::text::json_text;
 use wasm_bindgen::JsValue;
 use web_sys::AbortSignal;
 
 use crate::http::{self, Req, SendError};
 use crate::snapshot::{json_value, output_task_id, unexpected, TaskSnapshot};
 use crate::timer::{now_ms, sleep, Interrupter};
-use crate::WanError;
+use crate::{Boxed, WanError};
 
 /// How to reach DashScope (directly, or through a `wanedit-relay`).
 #[derive(Clone, PartialEq)]
@@ -252,102 +253,109 @@ impl Client {
     /// One call with retries: the body text of the first success answer, or the error of the
     /// last attempt. `policy` decides what is retried and how long to wait (`Retry-After`
     /// honoured); `signal` stops it all.
-    pub(crate) async fn fetch_text(
-        &self,
+    pub(crate) fn fetch_text<'a>(
+        &'a self,
         call: Call,
-        policy: &RetryPolicy,
-        req: &Req,
-        signal: &AbortSignal,
-    ) -> Result<String, WanError> {
-        let mut attempts = 0u32;
-        loop {
-            attempts += 1;
-            let (failure, error) = match http::send(req, signal).await {
-                Ok(reply) if (200..300).contains(&reply.status) => return Ok(reply.text),
-                Ok(reply) => {
-                    let error = ApiError::from_response_value(reply.status, &reply.text);
-                    let failure = Failure::Http {
-                        status: reply.status,
-                        code: error.body.code.clone(),
-                        retry_after: reply.retry_after,
-                    };
-                    let retry_after = reply.retry_after;
-                    (failure, WanError::Api { error, retry_after })
+        policy: &'a RetryPolicy,
+        req: &'a Req,
+        signal: &'a AbortSignal,
+    ) -> Boxed<'a, Result<String, WanError>> {
+        Box::pin(async move {
+            let mut attempts = 0u32;
+            loop {
+                attempts += 1;
+                let (failure, error) = match http::send(req, signal).await {
+                    Ok(reply) if (200..300).contains(&reply.status) => return Ok(reply.text),
+                    Ok(reply) => {
+                        let parsed = crate::json::parse(&reply.text);
+                        let error =
+                            ApiError::from_parsed_response(reply.status, parsed, &reply.text);
+                        let failure = Failure::Http {
+                            status: reply.status,
+                            code: error.body.code.clone(),
+                            retry_after: reply.retry_after,
+                        };
+                        let retry_after = reply.retry_after;
+                        (failure, WanError::Api { error, retry_after })
+                    }
+                    Err(SendError::Aborted) => return Err(WanError::aborted()),
+                    Err(SendError::Network(message)) => {
+                        (Failure::Network, WanError::Network { message })
+                    }
+                };
+                let Some(delay) = policy.next_delay(call, &failure, attempts, &mut MathRandom)
+                else {
+                    return Err(error);
+                };
+                if sleep(delay, signal).await.is_err() {
+                    return Err(WanError::aborted());
                 }
-                Err(SendError::Aborted) => return Err(WanError::aborted()),
-                Err(SendError::Network(message)) => {
-                    (Failure::Network, WanError::Network { message })
-                }
-            };
-            let Some(delay) = policy.next_delay(call, &failure, attempts, &mut MathRandom) else {
-                return Err(error);
-            };
-            if sleep(delay, signal).await.is_err() {
-                return Err(WanError::aborted());
             }
-        }
+        })
     }
 
     /// A read call (`GET`, or `POST` without body) with the configured retry policy.
-    async fn read(
-        &self,
+    fn read<'a>(
+        &'a self,
         method: &'static str,
         url: String,
-        abort: Option<&AbortSignal>,
-    ) -> Result<String, WanError> {
-        let req = Req {
-            method,
-            url,
-            headers: self.read_headers(),
-            body: None,
-        };
-        let interrupter = Interrupter::new(abort, None)?;
-        self.fetch_text(
-            Call::Read,
-            &self.inner.config.retry,
-            &req,
-            &interrupter.signal(),
-        )
-        .await
+        abort: Option<&'a AbortSignal>,
+    ) -> Boxed<'a, Result<String, WanError>> {
+        Box::pin(async move {
+            let req = Req {
+                method,
+                url,
+                headers: self.read_headers(),
+                body: None,
+            };
+            let interrupter = Interrupter::new(abort, None)?;
+            self.fetch_text(
+                Call::Read,
+                &self.inner.config.retry,
+                &req,
+                &interrupter.signal(),
+            )
+            .await
+        })
     }
 
     /// [`Client::submit`] on JSON: `body` is sent as `text` (its JSON). Returns the new task's
     /// id and the answer's JSON.
-    pub(crate) async fn submit_json(
-        &self,
-        body: &Value,
+    pub(crate) fn submit_json<'a>(
+        &'a self,
+        body: &'a Value,
         text: String,
-        abort: Option<&AbortSignal>,
-    ) -> Result<(String, String), WanError> {
-        let issues = wanedit_core::validate(body);
-        if has_errors(&issues) {
-            let first = issues
-                .iter()
-                .find(|i| i.is_error())
-                .map(ToString::to_string);
-            return Err(WanError::InvalidRequest {
-                message: first.unwrap_or_default(),
-                issues,
-            });
-        }
-        let c = &self.inner.config;
-        let mut headers = create_task_headers(c.api_key.as_deref(), c.workspace.as_deref(), body);
-        self.add_token(&mut headers);
-        let req = Req {
-            method: "POST",
-            url: self.url(&[CREATE_TASK_PATH]),
-            headers,
-            body: Some(JsValue::from_str(&text)),
-        };
-        let interrupter = Interrupter::new(abort, None)?;
-        let sent_at = now_ms();
-        let json = self
-            .fetch_text(Call::Submit, &c.retry, &req, &interrupter.signal())
-            .await?;
-        let task_id = output_task_id(&json_value(&json)?)?;
-        let model = body.get("model").and_then(Value::as_str).unwrap_or("");
-        self.remember(&task_id, model, sent_at);
-        Ok((task_id, json))
+        abort: Option<&'a AbortSignal>,
+    ) -> Boxed<'a, Result<(String, String), WanError>> {
+        Box::pin(async move {
+            let issues = wanedit_core::validate(body);
+            if has_errors(&issues) {
+                let first = issues.iter().find(|i| i.is_error()).map(Issue::summary);
+                return Err(WanError::InvalidRequest {
+                    message: first.unwrap_or_default(),
+                    issues,
+                });
+            }
+            let c = &self.inner.config;
+            let mut headers =
+                create_task_headers(c.api_key.as_deref(), c.workspace.as_deref(), body);
+            self.add_token(&mut headers);
+            let req = Req {
+                method: "POST",
+                url: self.url(&[CREATE_TASK_PATH]),
+                headers,
+                body: Some(JsValue::from_str(&text)),
+            };
+            let interrupter = Interrupter::new(abort, None)?;
+            let sent_at = now_ms();
+            let json = self
+                .fetch_text(Call::Submit, &c.retry, &req, &interrupter.signal())
+                .await?;
+            let task_id = output_task_id(&json_value(&json)?)?;
+            let model = body.get("model").and_then(Value::as_str).unwrap_or("");
+            self.remember(&task_id, model, sent_at);
+            Ok((task_id, json))
+        })
     }
 
     /// Creates a task. The body is validated first: with an error-severity issue nothing is
@@ -360,7 +368,7 @@ impl Client {
         opts: CallOptions,
     ) -> Result<CreateTaskResponse, WanError> {
         let (_, json) = self
-            .submit_json(body, body.to_string(), opts.abort.as_ref())
+            .submit_json(body, json_text(body), opts.abort.as_ref())
             .await?;
         parse(&json)
     }
@@ -405,112 +413,114 @@ impl Client {
     }
 
     /// The poller behind [`Client::wait`], on snapshots.
-    pub(crate) async fn wait_snapshot(
-        &self,
-        task_id: &str,
+    pub(crate) fn wait_snapshot<'a>(
+        &'a self,
+        task_id: &'a str,
         opts: PollOptions,
-    ) -> Result<TaskSnapshot, WanError> {
-        let url = self.task_url(task_id, "")?;
-        let PollOptions {
-            timeout,
-            mut on_update,
-            cancel_on_timeout,
-            abort,
-            model,
-            submitted_at_ms,
-        } = opts;
-        let (known_model, known_at) = self.recall(task_id);
-        let schedule = PollSchedule::for_model(&model.or(known_model).unwrap_or_default());
-        let config = &self.inner.config;
-        let scale = if config.time_scale.is_finite() && config.time_scale > 0.0 {
-            config.time_scale
-        } else {
-            1.0
-        };
-        let interrupter = Interrupter::new(abort.as_ref(), timeout)?;
-        let signal = interrupter.signal();
-        let policy = config.retry.clone().unbounded();
-        let req = Req {
-            method: "GET",
-            url,
-            headers: self.read_headers(),
-            body: None,
-        };
-        let mut origin = submitted_at_ms.or(known_at);
-        let mut last: Option<TaskSnapshot> = None;
-        let mut polls = 0u32;
-        let outcome = 'poll: {
-            // A task submitted just now is surely still pending: wait the first interval.
-            if let Some(at) = origin {
-                if sleep(poll_delay(&schedule, scale, now_ms() - at, 0), &signal)
-                    .await
-                    .is_err()
-                {
-                    break 'poll Err(WanError::aborted());
+    ) -> Boxed<'a, Result<TaskSnapshot, WanError>> {
+        Box::pin(async move {
+            let url = self.task_url(task_id, "")?;
+            let PollOptions {
+                timeout,
+                mut on_update,
+                cancel_on_timeout,
+                abort,
+                model,
+                submitted_at_ms,
+            } = opts;
+            let (known_model, known_at) = self.recall(task_id);
+            let schedule = PollSchedule::for_model(&model.or(known_model).unwrap_or_default());
+            let config = &self.inner.config;
+            let scale = if config.time_scale.is_finite() && config.time_scale > 0.0 {
+                config.time_scale
+            } else {
+                1.0
+            };
+            let interrupter = Interrupter::new(abort.as_ref(), timeout)?;
+            let signal = interrupter.signal();
+            let policy = config.retry.clone().unbounded();
+            let req = Req {
+                method: "GET",
+                url,
+                headers: self.read_headers(),
+                body: None,
+            };
+            let mut origin = submitted_at_ms.or(known_at);
+            let mut last: Option<TaskSnapshot> = None;
+            let mut polls = 0u32;
+            let outcome = 'poll: {
+                // A task submitted just now is surely still pending: wait the first interval.
+                if let Some(at) = origin {
+                    if sleep(poll_delay(&schedule, scale, now_ms() - at, 0), &signal)
+                        .await
+                        .is_err()
+                    {
+                        break 'poll Err(WanError::aborted());
+                    }
                 }
+                loop {
+                    let snapshot = match self.fetch_text(Call::Read, &policy, &req, &signal).await {
+                        Ok(json) => TaskSnapshot::from_json(json),
+                        Err(e) => Err(e),
+                    };
+                    let task = match snapshot {
+                        Ok(task) => task,
+                        Err(e) => break 'poll Err(e),
+                    };
+                    polls += 1;
+                    let at = *origin.get_or_insert_with(now_ms);
+                    if last.as_ref().map(TaskSnapshot::status) != Some(task.status()) {
+                        if let Some(f) = on_update.as_mut() {
+                            f(&task);
+                        }
+                    }
+                    match task.status() {
+                        TaskStatus::Succeeded => break 'poll Ok(task),
+                        TaskStatus::Failed => {
+                            break 'poll Err(WanError::TaskFailed {
+                                task: Box::new(task),
+                            })
+                        }
+                        TaskStatus::Canceled => {
+                            break 'poll Err(WanError::Canceled {
+                                task: Box::new(task),
+                            })
+                        }
+                        TaskStatus::Unknown => {
+                            break 'poll Err(WanError::Expired {
+                                task: Box::new(task),
+                            })
+                        }
+                        _ => last = Some(task),
+                    }
+                    if sleep(poll_delay(&schedule, scale, now_ms() - at, polls), &signal)
+                        .await
+                        .is_err()
+                    {
+                        break 'poll Err(WanError::aborted());
+                    }
+                }
+            };
+            let Err(WanError::Aborted { .. }) = outcome else {
+                return outcome;
+            };
+            if interrupter.user_aborted() {
+                return Err(WanError::Aborted {
+                    task_id: Some(task_id.to_string()),
+                    task: last.map(Box::new),
+                });
             }
-            loop {
-                let snapshot = match self.fetch_text(Call::Read, &policy, &req, &signal).await {
-                    Ok(json) => TaskSnapshot::from_json(json),
-                    Err(e) => Err(e),
-                };
-                let task = match snapshot {
-                    Ok(task) => task,
-                    Err(e) => break 'poll Err(e),
-                };
-                polls += 1;
-                let at = *origin.get_or_insert_with(now_ms);
-                if last.as_ref().map(TaskSnapshot::status) != Some(task.status()) {
-                    if let Some(f) = on_update.as_mut() {
-                        f(&task);
-                    }
-                }
-                match task.status() {
-                    TaskStatus::Succeeded => break 'poll Ok(task),
-                    TaskStatus::Failed => {
-                        break 'poll Err(WanError::TaskFailed {
-                            task: Box::new(task),
-                        })
-                    }
-                    TaskStatus::Canceled => {
-                        break 'poll Err(WanError::Canceled {
-                            task: Box::new(task),
-                        })
-                    }
-                    TaskStatus::Unknown => {
-                        break 'poll Err(WanError::Expired {
-                            task: Box::new(task),
-                        })
-                    }
-                    _ => last = Some(task),
-                }
-                if sleep(poll_delay(&schedule, scale, now_ms() - at, polls), &signal)
-                    .await
-                    .is_err()
-                {
-                    break 'poll Err(WanError::aborted());
-                }
-            }
-        };
-        let Err(WanError::Aborted { .. }) = outcome else {
-            return outcome;
-        };
-        if interrupter.user_aborted() {
-            return Err(WanError::Aborted {
-                task_id: Some(task_id.to_string()),
+            drop(interrupter);
+            let pending = last
+                .as_ref()
+                .is_none_or(|t| *t.status() == TaskStatus::Pending);
+            let canceled =
+                cancel_on_timeout && pending && self.cancel_json(task_id, None).await.is_ok();
+            Err(WanError::Timeout {
+                task_id: task_id.to_string(),
                 task: last.map(Box::new),
-            });
-        }
-        drop(interrupter);
-        let pending = last
-            .as_ref()
-            .is_none_or(|t| *t.status() == TaskStatus::Pending);
-        let canceled =
-            cancel_on_timeout && pending && self.cancel_json(task_id, None).await.is_ok();
-        Err(WanError::Timeout {
-            task_id: task_id.to_string(),
-            task: last.map(Box::new),
-            canceled,
+                canceled,
+            })
         })
     }
 
@@ -568,13 +578,15 @@ impl Client {
     }
 
     /// [`Client::cancel`] on JSON.
-    pub(crate) async fn cancel_json(
-        &self,
-        task_id: &str,
-        abort: Option<&AbortSignal>,
-    ) -> Result<String, WanError> {
-        self.read("POST", self.task_url(task_id, "/cancel")?, abort)
-            .await
+    pub(crate) fn cancel_json<'a>(
+        &'a self,
+        task_id: &'a str,
+        abort: Option<&'a AbortSignal>,
+    ) -> Boxed<'a, Result<String, WanError>> {
+        Box::pin(async move {
+            self.read("POST", self.task_url(task_id, "/cancel")?, abort)
+                .await
+        })
     }
 
     /// Cancels a `PENDING` task. Any other status gives HTTP 400 `UnsupportedOperation`

@@ -10,6 +10,7 @@ use core::time::Duration;
 use serde_json::{Map, Value};
 use wanedit_core::retry::RetryPolicy;
 use wanedit_core::task::TaskListQuery;
+use wanedit_core::text::json_text;
 
 use crate::{ClientConfig, WanError};
 
@@ -167,7 +168,7 @@ pub fn guess_filename(head: &[u8]) -> &'static str {
 pub fn list_query(query: &Value) -> Result<TaskListQuery, WanError> {
     match query {
         Value::Null => Ok(TaskListQuery::default()),
-        Value::Object(_) => serde_json::from_value(query.clone()).map_err(|_| {
+        Value::Object(_) => TaskListQuery::from_value(query).ok_or_else(|| {
             WanError::invalid(
                 "invalid list query: task_id, start_time, end_time, model_name and status are \
                  strings, page_no and page_size integers",
@@ -219,43 +220,70 @@ pub fn media_role(
     Err(WanError::invalid(m))
 }
 
+/// The value of a field of a JavaScript `WanError` (see [`error_json`]).
+pub(crate) enum ErrorField {
+    /// A string.
+    Text(String),
+    /// A number (an HTTP status, milliseconds).
+    Number(u64),
+    /// JSON text: an object or an array.
+    Json(String),
+}
+
+/// The fields of a JavaScript `WanError`, in order, given to `put` (see [`error_json`]).
+/// Shared by [`error_json`] and the bindings, which set them on the error object directly.
+pub(crate) fn error_fields(
+    e: &WanError,
+    task_id: Option<&str>,
+    put: &mut dyn FnMut(&'static str, ErrorField),
+) {
+    let text = |s: &str| ErrorField::Text(s.to_string());
+    put("name", text("WanError"));
+    put("kind", text(e.kind()));
+    put("message", ErrorField::Text(e.message()));
+    if let Some(s) = e.status() {
+        put("status", ErrorField::Number(s.into()));
+    }
+    if let Some(c) = e.code() {
+        put("code", text(c));
+    }
+    if let Some(r) = e.request_id() {
+        put("request_id", text(r));
+    }
+    if let Some(id) = e.task_id().or(task_id) {
+        put("task_id", text(id));
+    }
+    if let Some(t) = e.task() {
+        put("task", ErrorField::Json(t.json().to_string()));
+    }
+    let issues = match e {
+        WanError::InvalidRequest { issues, .. } => Some(wanedit_core::issue::to_json(issues)),
+        // A relay that refused the body says why in `issues`.
+        WanError::Api { error, .. } => error.body.extra.get("issues").map(json_text),
+        _ => None,
+    };
+    if let Some(issues) = issues {
+        put("issues", ErrorField::Json(issues));
+    }
+    if let Some(d) = e.retry_after() {
+        put("retry_after_ms", ErrorField::Number(d.as_millis() as u64));
+    }
+}
+
 /// The fields of a JavaScript `WanError`: `name`, `kind`, `message`, and when known `status`,
 /// `code`, `request_id`, `task_id` (`task_id` names the task of the call when the error
 /// itself does not), `task` (the last answer), `issues`, `retry_after_ms`. Absent fields are
 /// left out.
 pub fn error_json(e: &WanError, task_id: Option<&str>) -> Value {
     let mut m = Map::new();
-    m.insert("name".into(), "WanError".into());
-    m.insert("kind".into(), e.kind().into());
-    m.insert("message".into(), e.to_string().into());
-    if let Some(s) = e.status() {
-        m.insert("status".into(), s.into());
-    }
-    if let Some(c) = e.code() {
-        m.insert("code".into(), c.into());
-    }
-    if let Some(r) = e.request_id() {
-        m.insert("request_id".into(), r.into());
-    }
-    if let Some(id) = e.task_id().or(task_id) {
-        m.insert("task_id".into(), id.into());
-    }
-    if let Some(t) = e.task() {
-        let task = serde_json::from_str(t.json()).unwrap_or(Value::Null);
-        m.insert("task".into(), task);
-    }
-    let issues = match e {
-        WanError::InvalidRequest { issues, .. } => serde_json::to_value(issues).ok(),
-        // A relay that refused the body says why in `issues`.
-        WanError::Api { error, .. } => error.body.extra.get("issues").cloned(),
-        _ => None,
-    };
-    if let Some(issues) = issues {
-        m.insert("issues".into(), issues);
-    }
-    if let Some(d) = e.retry_after() {
-        m.insert("retry_after_ms".into(), (d.as_millis() as u64).into());
-    }
+    error_fields(e, task_id, &mut |name, field| {
+        let value = match field {
+            ErrorField::Text(s) => Value::String(s),
+            ErrorField::Number(n) => n.into(),
+            ErrorField::Json(text) => serde_json::from_str(&text).unwrap_or(Value::Null),
+        };
+        m.insert(name.into(), value);
+    });
     Value::Object(m)
 }
 

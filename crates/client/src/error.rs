@@ -2,6 +2,7 @@
 
 use core::fmt;
 use core::time::Duration;
+use wanedit_core::cat;
 use wanedit_core::task::{ApiError, ErrorKind};
 
 use crate::TaskSnapshot;
@@ -179,41 +180,52 @@ impl WanError {
     }
 }
 
-impl fmt::Display for WanError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl WanError {
+    /// The message, as `Display` shows it (and JavaScript's `WanError.message`). Built without
+    /// `core::fmt`, which would weigh more than the rest of the client in WebAssembly.
+    pub fn message(&self) -> String {
         match self {
             WanError::InvalidRequest { message, .. } | WanError::InvalidMedia { message } => {
-                f.write_str(message)
+                message.clone()
             }
-            WanError::Api { error, .. } => write!(f, "{error}"),
-            WanError::Network { message } => write!(f, "network error: {message}"),
+            WanError::Api { error, .. } => error.summary(),
+            WanError::Network { message } => cat!("network error: ", message),
             WanError::UnexpectedResponse { status, message } => {
-                write!(f, "unexpected answer (HTTP {status}): {message}")
+                cat!("unexpected answer (HTTP ", status, "): ", message)
             }
-            WanError::TaskFailed { task } => write!(
-                f,
-                "task {} failed: {}: {}",
+            WanError::TaskFailed { task } => cat!(
+                "task ",
                 task.task_id(),
+                " failed: ",
                 task.code().unwrap_or("(no code)"),
+                ": ",
                 task.message().unwrap_or("")
             ),
-            WanError::Canceled { task } => write!(f, "task {} was canceled", task.task_id()),
-            WanError::Expired { task } => write!(
-                f,
-                "task {} is unknown or expired (status UNKNOWN)",
-                task.task_id()
+            WanError::Canceled { task } => cat!("task ", task.task_id(), " was canceled"),
+            WanError::Expired { task } => cat!(
+                "task ",
+                task.task_id(),
+                " is unknown or expired (status UNKNOWN)"
             ),
             WanError::Timeout {
                 task_id, canceled, ..
-            } => {
-                write!(f, "timed out waiting for task {task_id}")?;
+            } => cat!(
+                "timed out waiting for task ",
+                task_id,
                 if *canceled {
-                    f.write_str("; the task was canceled")?;
+                    "; the task was canceled"
+                } else {
+                    ""
                 }
-                Ok(())
-            }
-            WanError::Aborted { .. } => f.write_str("aborted"),
+            ),
+            WanError::Aborted { .. } => "aborted".into(),
         }
+    }
+}
+
+impl fmt::Display for WanError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
     }
 }
 

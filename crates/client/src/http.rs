@@ -9,6 +9,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, Headers, Request, RequestInit, Response};
 
+use crate::Boxed;
+
 #[wasm_bindgen]
 extern "C" {
     /// The global `fetch`, whatever the global object is.
@@ -63,45 +65,50 @@ fn failure(e: JsValue, signal: &AbortSignal) -> SendError {
 }
 
 /// Sends `req` once and reads the whole answer.
-pub(crate) async fn send(req: &Req, signal: &AbortSignal) -> Result<Reply, SendError> {
-    if signal.aborted() {
-        return Err(SendError::Aborted);
-    }
-    let headers = Headers::new().map_err(|e| failure(e, signal))?;
-    for (name, value) in &req.headers {
-        headers
-            .append(name, value)
-            .map_err(|e| failure(e, signal))?;
-    }
-    let init = RequestInit::new();
-    init.set_method(req.method);
-    init.set_headers(&headers);
-    init.set_signal(Some(signal));
-    if let Some(body) = &req.body {
-        init.set_body(body);
-    }
-    let request =
-        Request::new_with_str_and_init(&req.url, &init).map_err(|e| failure(e, signal))?;
-    let response: Response = JsFuture::from(global_fetch(&request))
-        .await
-        .map_err(|e| failure(e, signal))?
-        .unchecked_into();
-    let retry_after = response
-        .headers()
-        .get("retry-after")
-        .ok()
-        .flatten()
-        .and_then(|v| parse_retry_after(&v));
-    let status = response.status();
-    let text = match response.text() {
-        Ok(promise) => JsFuture::from(promise)
+pub(crate) fn send<'a>(
+    req: &'a Req,
+    signal: &'a AbortSignal,
+) -> Boxed<'a, Result<Reply, SendError>> {
+    Box::pin(async move {
+        if signal.aborted() {
+            return Err(SendError::Aborted);
+        }
+        let headers = Headers::new().map_err(|e| failure(e, signal))?;
+        for (name, value) in &req.headers {
+            headers
+                .append(name, value)
+                .map_err(|e| failure(e, signal))?;
+        }
+        let init = RequestInit::new();
+        init.set_method(req.method);
+        init.set_headers(&headers);
+        init.set_signal(Some(signal));
+        if let Some(body) = &req.body {
+            init.set_body(body);
+        }
+        let request =
+            Request::new_with_str_and_init(&req.url, &init).map_err(|e| failure(e, signal))?;
+        let response: Response = JsFuture::from(global_fetch(&request))
             .await
-            .map_err(|e| failure(e, signal))?,
-        Err(e) => return Err(failure(e, signal)),
-    };
-    Ok(Reply {
-        status,
-        text: text.as_string().unwrap_or_default(),
-        retry_after,
+            .map_err(|e| failure(e, signal))?
+            .unchecked_into();
+        let retry_after = response
+            .headers()
+            .get("retry-after")
+            .ok()
+            .flatten()
+            .and_then(|v| parse_retry_after(&v));
+        let status = response.status();
+        let text = match response.text() {
+            Ok(promise) => JsFuture::from(promise)
+                .await
+                .map_err(|e| failure(e, signal))?,
+            Err(e) => return Err(failure(e, signal)),
+        };
+        Ok(Reply {
+            status,
+            text: text.as_string().unwrap_or_default(),
+            retry_after,
+        })
     })
 }

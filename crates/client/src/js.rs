@@ -4,75 +4,23 @@
 //! errors are instances of the package's `WanError` class (registered by its `init`).
 //!
 //! The TypeScript types are hand-written in `npm/index.d.ts`; these exports carry
-//! `skip_typescript`.
+//! `skip_typescript`. `Client.upload` is in the upload module (`crate::js_upload`), which the
+//! package loads on the first upload.
 
-use std::future::Future;
-
-use js_sys::{Array, Function, Promise, Reflect, Uint8Array};
+use js_sys::Promise;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::future_to_promise;
-use web_sys::{AbortSignal, Blob};
 
 use crate::client::{OnSnapshot, PollOptions};
 use crate::convert;
-use crate::js_util::{from_js, from_js_text, js_error, parse_js, throw, to_js};
-use crate::{Client, OnProgress, TaskSnapshot, UploadOptions, WanError};
-
-fn get(options: &JsValue, name: &str) -> JsValue {
-    if options.is_object() {
-        Reflect::get(options, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
-    } else {
-        JsValue::UNDEFINED
-    }
-}
-
-fn absent(v: &JsValue) -> bool {
-    v.is_undefined() || v.is_null()
-}
-
-fn not_a(name: &str, what: &str) -> WanError {
-    let mut m = String::from("options.");
-    m.push_str(name);
-    m.push_str(" must be ");
-    m.push_str(what);
-    WanError::invalid(m)
-}
-
-/// `options[name]` as a function, if given.
-fn callback(options: &JsValue, name: &str) -> Result<Option<Function>, WanError> {
-    let v = get(options, name);
-    if absent(&v) {
-        return Ok(None);
-    }
-    v.dyn_into::<Function>()
-        .map(Some)
-        .map_err(|_| not_a(name, "a function"))
-}
-
-/// `options.signal`, if given.
-fn signal(options: &JsValue) -> Result<Option<AbortSignal>, WanError> {
-    let v = get(options, "signal");
-    if absent(&v) {
-        return Ok(None);
-    }
-    v.dyn_into::<AbortSignal>()
-        .map(Some)
-        .map_err(|_| not_a("signal", "an AbortSignal"))
-}
+use crate::js_util::{
+    callback, from_js, from_js_text, js_error, parse_js, promise, settle, signal, throw,
+};
+use crate::{Client, TaskSnapshot, WanError};
 
 fn task_id_arg(task_id: &JsValue) -> Result<String, WanError> {
     task_id
         .as_string()
         .ok_or_else(|| WanError::invalid("the task id must be a string"))
-}
-
-/// Settles a JavaScript promise with the outcome of `f`.
-fn promise<F>(task_id: Option<String>, f: F) -> Promise
-where
-    F: Future<Output = Result<JsValue, WanError>> + 'static,
-{
-    future_to_promise(async move { f.await.map_err(|e| js_error(&e, task_id.as_deref())) })
 }
 
 fn wait_options(options: &JsValue) -> Result<PollOptions, WanError> {
@@ -96,7 +44,9 @@ fn wait_options(options: &JsValue) -> Result<PollOptions, WanError> {
 #[wasm_bindgen(skip_typescript)]
 pub fn validate(body: JsValue) -> Result<JsValue, JsValue> {
     let body = from_js(&body).map_err(throw)?;
-    Ok(to_js(&wanedit_core::validate(&body)))
+    Ok(parse_js(&wanedit_core::issue::to_json(
+        &wanedit_core::validate(&body),
+    )))
 }
 
 /// Whether the body has an `oss://` URL (the create call then needs
@@ -139,38 +89,47 @@ impl JsClient {
     /// Validates and creates a task: `CreateTaskResponse`.
     pub fn submit(&self, body: JsValue, options: JsValue) -> Promise {
         let client = self.client.clone();
-        promise(None, async move {
-            let (body, text) = from_js_text(&body)?;
-            let abort = signal(&options)?;
-            let (_, json) = client.submit_json(&body, text, abort.as_ref()).await?;
-            Ok(parse_js(&json))
-        })
+        promise(
+            None,
+            Box::pin(async move {
+                let (body, text) = from_js_text(&body)?;
+                let abort = signal(&options)?;
+                let (_, json) = client.submit_json(&body, text, abort.as_ref()).await?;
+                Ok(parse_js(&json))
+            }),
+        )
     }
 
     /// Queries a task: `TaskResponse`.
     pub fn get(&self, task_id: JsValue, options: JsValue) -> Promise {
         let client = self.client.clone();
-        promise(task_id.as_string(), async move {
-            let id = task_id_arg(&task_id)?;
-            let abort = signal(&options)?;
-            Ok(parse_js(&client.get_json(&id, abort.as_ref()).await?))
-        })
+        promise(
+            task_id.as_string(),
+            Box::pin(async move {
+                let id = task_id_arg(&task_id)?;
+                let abort = signal(&options)?;
+                Ok(parse_js(&client.get_json(&id, abort.as_ref()).await?))
+            }),
+        )
     }
 
     /// Polls a task until it ends: the final `TaskResponse`.
     pub fn wait(&self, task_id: JsValue, options: JsValue) -> Promise {
         let client = self.client.clone();
-        promise(task_id.as_string(), async move {
-            let id = task_id_arg(&task_id)?;
-            let opts = wait_options(&options)?;
-            Ok(parse_js(client.wait_snapshot(&id, opts).await?.json()))
-        })
+        promise(
+            task_id.as_string(),
+            Box::pin(async move {
+                let id = task_id_arg(&task_id)?;
+                let opts = wait_options(&options)?;
+                Ok(parse_js(client.wait_snapshot(&id, opts).await?.json()))
+            }),
+        )
     }
 
     /// Submits and waits: the final `TaskResponse`.
     pub fn run(&self, body: JsValue, options: JsValue) -> Promise {
         let client = self.client.clone();
-        future_to_promise(async move {
+        settle(Box::pin(async move {
             let mut task_id = None;
             let outcome = async {
                 let (body, text) = from_js_text(&body)?;
@@ -185,61 +144,33 @@ impl JsClient {
             }
             .await;
             outcome.map_err(|e: WanError| js_error(&e, task_id.as_deref()))
-        })
+        }))
     }
 
     /// Cancels a `PENDING` task (resolves to `undefined`).
     pub fn cancel(&self, task_id: JsValue, options: JsValue) -> Promise {
         let client = self.client.clone();
-        promise(task_id.as_string(), async move {
-            let id = task_id_arg(&task_id)?;
-            let abort = signal(&options)?;
-            client.cancel_json(&id, abort.as_ref()).await?;
-            Ok(JsValue::UNDEFINED)
-        })
+        promise(
+            task_id.as_string(),
+            Box::pin(async move {
+                let id = task_id_arg(&task_id)?;
+                let abort = signal(&options)?;
+                client.cancel_json(&id, abort.as_ref()).await?;
+                Ok(JsValue::UNDEFINED)
+            }),
+        )
     }
 
     /// Lists tasks: `TaskListResponse`.
     pub fn list(&self, query: JsValue, options: JsValue) -> Promise {
         let client = self.client.clone();
-        promise(None, async move {
-            let query = convert::list_query(&from_js(&query)?)?;
-            let abort = signal(&options)?;
-            Ok(parse_js(&client.list_json(&query, abort.as_ref()).await?))
-        })
-    }
-
-    /// Uploads a `Blob`/`File`/`Uint8Array`: its `oss://` URL.
-    pub fn upload(&self, file: JsValue, options: JsValue) -> Promise {
-        let client = self.client.clone();
-        promise(None, async move {
-            let (model, mut filename) = convert::upload_settings(&from_js(&options)?)?;
-            let blob = match file.dyn_into::<Blob>() {
-                Ok(blob) => blob,
-                Err(other) => {
-                    let data = other.dyn_into::<Uint8Array>().map_err(|_| {
-                        WanError::invalid("file must be a Blob, File or Uint8Array")
-                    })?;
-                    if filename.is_none() {
-                        let head = data.subarray(0, 16).to_vec();
-                        filename = Some(convert::guess_filename(&head).to_string());
-                    }
-                    Blob::new_with_u8_array_sequence(&Array::of1(&data))
-                        .map_err(|_| WanError::invalid("could not make a Blob of the bytes"))?
-                }
-            };
-            let on_progress = callback(&options, "onProgress")?.map(|f| {
-                Box::new(move |fraction: f64| {
-                    let _ = f.call1(&JsValue::UNDEFINED, &JsValue::from_f64(fraction));
-                }) as OnProgress
-            });
-            let opts = UploadOptions {
-                model,
-                filename,
-                on_progress,
-                abort: signal(&options)?,
-            };
-            Ok(JsValue::from_str(&client.upload(&blob, opts).await?))
-        })
+        promise(
+            None,
+            Box::pin(async move {
+                let query = convert::list_query(&from_js(&query)?)?;
+                let abort = signal(&options)?;
+                Ok(parse_js(&client.list_json(&query, abort.as_ref()).await?))
+            }),
+        )
     }
 }

@@ -1,17 +1,18 @@
-//! Helpers of the JavaScript bindings: JSON across the boundary and errors as instances of
-//! the package's `WanError` class. Shared by the main module (`js`) and the lazily loaded
-//! probe module (`probe-module`).
+//! Helpers of the JavaScript bindings: JSON across the boundary, errors as instances of the
+//! package's `WanError` class, options and promises. Shared by the main module (`js`) and the
+//! lazily loaded upload (`upload-module`) and probe (`probe-module`) modules.
 
 use std::cell::RefCell;
 
-use js_sys::{Array, Function, Object, Reflect, JSON};
+use js_sys::{Array, Function, Reflect, JSON};
 use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
-use crate::convert;
+use crate::convert::{self, ErrorField};
 use crate::WanError;
+#[cfg(any(feature = "js", feature = "upload-module"))]
+pub(crate) use calls::*;
 
 thread_local! {
     static ERROR_CLASS: RefCell<Option<Function>> = const { RefCell::new(None) };
@@ -29,6 +30,7 @@ pub(crate) fn parse_js(text: &str) -> JsValue {
 }
 
 /// A Rust value to a JavaScript value, through JSON.
+#[cfg_attr(not(feature = "probe-module"), allow(dead_code))]
 pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
     match serde_json::to_string(value) {
         Ok(text) => parse_js(&text),
@@ -39,18 +41,22 @@ pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
 /// A [`WanError`] as an instance of the registered class (a plain `Error` before `init`),
 /// with the fields of [`convert::error_json`].
 pub(crate) fn js_error(e: &WanError, task_id: Option<&str>) -> JsValue {
-    let fields = parse_js(&convert::error_json(e, task_id).to_string());
-    let message = JsValue::from_str(&e.to_string());
+    let message = e.message();
     let error = ERROR_CLASS
         .with(|c| {
-            c.borrow()
-                .as_ref()
-                .and_then(|class| Reflect::construct(class, &Array::of1(&message)).ok())
+            c.borrow().as_ref().and_then(|class| {
+                Reflect::construct(class, &Array::of1(&JsValue::from_str(&message))).ok()
+            })
         })
-        .unwrap_or_else(|| js_sys::Error::new(&e.to_string()).into());
-    if let (Some(target), Some(source)) = (error.dyn_ref::<Object>(), fields.dyn_ref::<Object>()) {
-        let _ = Object::assign(target, source);
-    }
+        .unwrap_or_else(|| js_sys::Error::new(&message).into());
+    convert::error_fields(e, task_id, &mut |name, field| {
+        let value = match field {
+            ErrorField::Text(s) => JsValue::from_str(&s),
+            ErrorField::Number(n) => JsValue::from_f64(n as f64),
+            ErrorField::Json(text) => parse_js(&text),
+        };
+        let _ = Reflect::set(&error, &JsValue::from_str(name), &value);
+    });
     error
 }
 
@@ -64,8 +70,8 @@ pub(crate) fn from_js_text(value: &JsValue) -> Result<(Value, String), WanError>
         .ok()
         .and_then(|s| JsValue::from(s).as_string())
         .ok_or_else(|| WanError::invalid("the value cannot be converted to JSON"))?;
-    let value = serde_json::from_str(&text)
-        .map_err(|_| WanError::invalid("the value cannot be converted to JSON"))?;
+    let value = crate::json::parse(&text)
+        .ok_or_else(|| WanError::invalid("the value cannot be converted to JSON"))?;
     Ok((value, text))
 }
 
@@ -75,6 +81,74 @@ pub(crate) fn from_js(value: &JsValue) -> Result<Value, WanError> {
 }
 
 /// A [`WanError`] to throw.
+#[cfg(any(feature = "js", feature = "probe-module"))]
 pub(crate) fn throw(e: WanError) -> JsValue {
     js_error(&e, None)
+}
+
+/// Options and promises of the client's calls (the main and the upload module).
+#[cfg(any(feature = "js", feature = "upload-module"))]
+mod calls {
+    use js_sys::{Function, Promise, Reflect};
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::future_to_promise;
+    use web_sys::AbortSignal;
+
+    use super::js_error;
+    use crate::{Boxed, WanError};
+
+    fn option(options: &JsValue, name: &str) -> JsValue {
+        if options.is_object() {
+            Reflect::get(options, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+        } else {
+            JsValue::UNDEFINED
+        }
+    }
+
+    fn absent(v: &JsValue) -> bool {
+        v.is_undefined() || v.is_null()
+    }
+
+    fn not_a(name: &str, what: &str) -> WanError {
+        WanError::invalid(wanedit_core::cat!("options.", name, " must be ", what))
+    }
+
+    /// `options[name]` as a function, if given.
+    pub(crate) fn callback(options: &JsValue, name: &str) -> Result<Option<Function>, WanError> {
+        let v = option(options, name);
+        if absent(&v) {
+            return Ok(None);
+        }
+        v.dyn_into::<Function>()
+            .map(Some)
+            .map_err(|_| not_a(name, "a function"))
+    }
+
+    /// `options.signal`, if given.
+    pub(crate) fn signal(options: &JsValue) -> Result<Option<AbortSignal>, WanError> {
+        let v = option(options, "signal");
+        if absent(&v) {
+            return Ok(None);
+        }
+        v.dyn_into::<AbortSignal>()
+            .map(Some)
+            .map_err(|_| not_a("signal", "an AbortSignal"))
+    }
+
+    /// A JavaScript promise settled by `f`. Every export goes through this one (boxed)
+    /// future type, so `future_to_promise` is compiled once.
+    pub(crate) fn settle(f: Boxed<'static, Result<JsValue, JsValue>>) -> Promise {
+        future_to_promise(f)
+    }
+
+    /// A JavaScript promise settled with the outcome of `f`; its error names `task_id`.
+    pub(crate) fn promise(
+        task_id: Option<String>,
+        f: Boxed<'static, Result<JsValue, WanError>>,
+    ) -> Promise {
+        settle(Box::pin(async move {
+            f.await.map_err(|e| js_error(&e, task_id.as_deref()))
+        }))
+    }
 }

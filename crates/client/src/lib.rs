@@ -24,11 +24,28 @@ mod http;
 mod js;
 #[cfg(feature = "probe-module")]
 mod js_probe;
-#[cfg(any(feature = "js", feature = "probe-module"))]
+#[cfg(feature = "upload-module")]
+mod js_upload;
+#[cfg(any(feature = "js", feature = "upload-module", feature = "probe-module"))]
 mod js_util;
+mod json;
 mod snapshot;
 mod timer;
 mod upload;
+
+/// A boxed future. The calls are built of boxed futures so that each is compiled once, not
+/// inlined into every state machine that awaits it (which multiplied the WebAssembly size).
+pub(crate) type Boxed<'a, T> =
+    core::pin::Pin<std::boxed::Box<dyn core::future::Future<Output = T> + 'a>>;
+
+/// The npm modules' allocator: `lol_alloc`'s free list (sorted, coalescing; O(free blocks) per
+/// call) in about 1 KB instead of dlmalloc's 5. The client allocates little and briefly (a
+/// request body's `Value`, an answer's fields), so its speed does not matter. Only with the
+/// features of the npm modules: a Rust application keeps its own allocator.
+#[cfg(all(any(feature = "js", feature = "upload-module"), target_arch = "wasm32"))]
+#[global_allocator]
+static ALLOCATOR: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
+    lol_alloc::LockedAllocator::new(lol_alloc::FreeListAllocator::new());
 
 pub use client::{
     CallOptions, Client, ClientConfig, OnProgress, OnSubmitted, OnUpdate, RunOptions,

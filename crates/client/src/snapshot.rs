@@ -34,8 +34,7 @@ fn text(v: &Value, key: &str) -> Option<String> {
 
 /// The JSON of a success answer.
 pub(crate) fn json_value(json: &str) -> Result<Value, WanError> {
-    // A fixed message: serde_json's error texts would cost code size in the browser build.
-    serde_json::from_str(json).map_err(|_| unexpected("the answer is not JSON"))
+    crate::json::parse(json).ok_or_else(|| unexpected("the answer is not JSON"))
 }
 
 /// `output.task_id` of a create or query answer.

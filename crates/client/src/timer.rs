@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal};
 
-use crate::WanError;
+use crate::{Boxed, WanError};
 
 #[wasm_bindgen]
 extern "C" {
@@ -41,23 +41,25 @@ pub(crate) fn now_ms() -> f64 {
 
 /// Waits `d`, or until `signal` aborts (`Err(())`). The timer and the listener are removed
 /// either way, so nothing keeps a Node process alive afterwards.
-pub(crate) async fn sleep(d: Duration, signal: &AbortSignal) -> Result<(), ()> {
-    if signal.aborted() {
-        return Err(());
-    }
-    let mut timer = JsValue::UNDEFINED;
-    let mut reject = None;
-    let promise = Promise::new(&mut |resolve, rej| {
-        timer = set_timeout(&resolve, timer_ms(d));
-        let _ = signal.add_event_listener_with_callback("abort", &rej);
-        reject = Some(rej);
-    });
-    let outcome = JsFuture::from(promise).await;
-    clear_timeout(&timer);
-    if let Some(rej) = reject {
-        let _ = signal.remove_event_listener_with_callback("abort", &rej);
-    }
-    outcome.map(drop).map_err(drop)
+pub(crate) fn sleep<'a>(d: Duration, signal: &'a AbortSignal) -> Boxed<'a, Result<(), ()>> {
+    Box::pin(async move {
+        if signal.aborted() {
+            return Err(());
+        }
+        let mut timer = JsValue::UNDEFINED;
+        let mut reject = None;
+        let promise = Promise::new(&mut |resolve, rej| {
+            timer = set_timeout(&resolve, timer_ms(d));
+            let _ = signal.add_event_listener_with_callback("abort", &rej);
+            reject = Some(rej);
+        });
+        let outcome = JsFuture::from(promise).await;
+        clear_timeout(&timer);
+        if let Some(rej) = reject {
+            let _ = signal.remove_event_listener_with_callback("abort", &rej);
+        }
+        outcome.map(drop).map_err(drop)
+    })
 }
 
 /// An `AbortController` linked to the caller's signal and an optional timeout. Every request

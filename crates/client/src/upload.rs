@@ -6,6 +6,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::{Function, Promise, Reflect};
+use serde_json::Value;
+use wanedit_core::cat;
 use wanedit_core::region::UPLOADS_PATH;
 use wanedit_core::retry::Call;
 use wanedit_core::task::{ApiError, ErrorBody, ErrorKind};
@@ -21,7 +23,7 @@ use crate::client::{OnProgress, UploadOptions};
 use crate::http::{self, Req, SendError};
 use crate::snapshot::{json_value, unexpected};
 use crate::timer::{bind_undefined, Interrupter};
-use crate::{Client, WanError};
+use crate::{Boxed, Client, WanError};
 
 type Progress = Rc<RefCell<Option<OnProgress>>>;
 
@@ -66,7 +68,7 @@ fn upload_error(status: u16, text: &str) -> WanError {
                 ..ErrorBody::default()
             },
         },
-        None => ApiError::from_response_value(status, text),
+        None => ApiError::from_parsed_response(status, crate::json::parse(text), text),
     };
     WanError::Api {
         error,
@@ -75,69 +77,73 @@ fn upload_error(status: u16, text: &str) -> WanError {
 }
 
 /// Posts `form` with `XMLHttpRequest`, reporting upload progress.
-async fn post_xhr(
-    url: &str,
-    form: &FormData,
-    signal: &AbortSignal,
-    progress: &Progress,
-) -> Result<(u16, String), WanError> {
-    let net = |_| WanError::Network {
-        message: "the upload failed".into(),
-    };
-    let xhr = XmlHttpRequest::new().map_err(net)?;
-    xhr.open("POST", url).map_err(net)?;
-    let p = progress.clone();
-    let on_progress = Closure::<dyn FnMut(ProgressEvent)>::new(move |e: ProgressEvent| {
-        if e.length_computable() && e.total() > 0.0 {
-            report(&p, e.loaded() / e.total());
+fn post_xhr<'a>(
+    url: &'a str,
+    form: &'a FormData,
+    signal: &'a AbortSignal,
+    progress: &'a Progress,
+) -> Boxed<'a, Result<(u16, String), WanError>> {
+    Box::pin(async move {
+        let net = |_| WanError::Network {
+            message: "the upload failed".into(),
+        };
+        let xhr = XmlHttpRequest::new().map_err(net)?;
+        xhr.open("POST", url).map_err(net)?;
+        let p = progress.clone();
+        let on_progress = Closure::<dyn FnMut(ProgressEvent)>::new(move |e: ProgressEvent| {
+            if e.length_computable() && e.total() > 0.0 {
+                report(&p, e.loaded() / e.total());
+            }
+        });
+        xhr.upload()
+            .map_err(net)?
+            .set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+        let abort: Function = Reflect::get(&xhr, &JsValue::from_str("abort"))
+            .map_err(net)?
+            .unchecked_into();
+        let abort = bind_undefined(abort, &xhr);
+        let _ = signal.add_event_listener_with_callback("abort", &abort);
+        let done = Promise::new(&mut |resolve, reject| {
+            xhr.set_onload(Some(&resolve));
+            xhr.set_onerror(Some(&reject));
+            xhr.set_onabort(Some(&reject));
+            xhr.set_ontimeout(Some(&reject));
+        });
+        let outcome = match xhr.send_with_opt_form_data(Some(form)) {
+            Ok(()) => JsFuture::from(done).await.map(drop),
+            Err(e) => Err(e),
+        };
+        let _ = signal.remove_event_listener_with_callback("abort", &abort);
+        drop(on_progress);
+        if signal.aborted() {
+            return Err(WanError::aborted());
         }
-    });
-    xhr.upload()
-        .map_err(net)?
-        .set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
-    let abort: Function = Reflect::get(&xhr, &JsValue::from_str("abort"))
-        .map_err(net)?
-        .unchecked_into();
-    let abort = bind_undefined(abort, &xhr);
-    let _ = signal.add_event_listener_with_callback("abort", &abort);
-    let done = Promise::new(&mut |resolve, reject| {
-        xhr.set_onload(Some(&resolve));
-        xhr.set_onerror(Some(&reject));
-        xhr.set_onabort(Some(&reject));
-        xhr.set_ontimeout(Some(&reject));
-    });
-    let outcome = match xhr.send_with_opt_form_data(Some(form)) {
-        Ok(()) => JsFuture::from(done).await.map(drop),
-        Err(e) => Err(e),
-    };
-    let _ = signal.remove_event_listener_with_callback("abort", &abort);
-    drop(on_progress);
-    if signal.aborted() {
-        return Err(WanError::aborted());
-    }
-    outcome.map_err(net)?;
-    let status = xhr.status().map_err(net)?;
-    let text = xhr.response_text().ok().flatten().unwrap_or_default();
-    Ok((status, text))
+        outcome.map_err(net)?;
+        let status = xhr.status().map_err(net)?;
+        let text = xhr.response_text().ok().flatten().unwrap_or_default();
+        Ok((status, text))
+    })
 }
 
 /// Posts `form` with `fetch` (no progress events), through the one transport.
-async fn post_fetch(
-    url: &str,
-    form: &FormData,
-    signal: &AbortSignal,
-) -> Result<(u16, String), WanError> {
-    let req = Req {
-        method: "POST",
-        url: url.to_string(),
-        headers: Vec::new(),
-        body: Some(form.into()),
-    };
-    match http::send(&req, signal).await {
-        Ok(reply) => Ok((reply.status, reply.text)),
-        Err(SendError::Aborted) => Err(WanError::aborted()),
-        Err(SendError::Network(message)) => Err(WanError::Network { message }),
-    }
+fn post_fetch<'a>(
+    url: &'a str,
+    form: &'a FormData,
+    signal: &'a AbortSignal,
+) -> Boxed<'a, Result<(u16, String), WanError>> {
+    Box::pin(async move {
+        let req = Req {
+            method: "POST",
+            url: url.to_string(),
+            headers: Vec::new(),
+            body: Some(form.into()),
+        };
+        match http::send(&req, signal).await {
+            Ok(reply) => Ok((reply.status, reply.text)),
+            Err(SendError::Aborted) => Err(WanError::aborted()),
+            Err(SendError::Network(message)) => Err(WanError::Network { message }),
+        }
+    })
 }
 
 fn has_xhr() -> bool {
@@ -145,6 +151,30 @@ fn has_xhr() -> bool {
 }
 
 impl Client {
+    /// The form of step 2 (the policy's fields, then the file), the object key and where to
+    /// post it.
+    fn form(
+        &self,
+        policy: &UploadPolicy,
+        file: &Blob,
+        filename: Option<String>,
+    ) -> Result<(FormData, String, String), WanError> {
+        let name = filename
+            .or_else(|| file.dyn_ref::<File>().map(File::name))
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| default_filename(&file.type_()).to_string());
+        let name = safe_filename(&name);
+        let key = policy.object_key(&name);
+        let form = FormData::new().map_err(js_failure)?;
+        for (field, value) in policy.form_field_refs(&key) {
+            form.append_with_str(field, value).map_err(js_failure)?;
+        }
+        form.append_with_blob_and_filename("file", file, &name)
+            .map_err(js_failure)?;
+        let target = resolve(&policy.upload_host, &self.url(&[]));
+        Ok((form, key, target))
+    }
+
     /// Uploads `file` for `opts.model` and returns its `oss://` URL (valid 48 h, for that
     /// model only). Step 1 asks `{base}/api/v1/uploads?action=getPolicy&model=…` for a policy
     /// (a read: retried within the retry policy); step 2 posts the form to the policy's
@@ -155,66 +185,66 @@ impl Client {
     /// form is sent with `XMLHttpRequest` and progress is reported as it goes; otherwise
     /// (Node) with `fetch`, reporting only 0 and 1.
     pub async fn upload(&self, file: &Blob, opts: UploadOptions) -> Result<String, WanError> {
-        let UploadOptions {
-            model,
-            filename,
-            on_progress,
-            abort,
-        } = opts;
-        if model.trim().is_empty() {
-            return Err(WanError::invalid(
-                "upload needs the model the file is for (an upload only works for that model)",
-            ));
-        }
-        let interrupter = Interrupter::new(abort.as_ref(), None)?;
-        let signal = interrupter.signal();
-        let req = Req {
-            method: "GET",
-            url: self.url(&[UPLOADS_PATH, "?", &policy_query(&model)]),
-            headers: self.read_headers(),
-            body: None,
-        };
-        let text = self
-            .fetch_text(Call::Read, &self.config().retry, &req, &signal)
-            .await?;
-        let policy = json_value(&text)?
-            .get("data")
-            .and_then(UploadPolicy::from_value)
-            .ok_or_else(|| unexpected("the upload policy answer has no valid data"))?;
-        if let Some(max) = policy.max_file_bytes() {
-            if file.size() > max as f64 {
-                let mut message =
-                    String::from("the file is larger than the upload policy allows (");
-                message.push_str(&max.to_string());
-                message.push_str(" bytes)");
-                return Err(WanError::invalid(message));
+        self.upload_boxed(file, opts).await
+    }
+
+    /// [`Client::upload`], boxed.
+    pub(crate) fn upload_boxed<'a>(
+        &'a self,
+        file: &'a Blob,
+        opts: UploadOptions,
+    ) -> Boxed<'a, Result<String, WanError>> {
+        Box::pin(async move {
+            let UploadOptions {
+                model,
+                filename,
+                on_progress,
+                abort,
+            } = opts;
+            if model.trim().is_empty() {
+                return Err(WanError::invalid(
+                    "upload needs the model the file is for (an upload only works for that model)",
+                ));
             }
-        }
-        let name = filename
-            .or_else(|| file.dyn_ref::<File>().map(File::name))
-            .filter(|n| !n.trim().is_empty())
-            .unwrap_or_else(|| default_filename(&file.type_()).to_string());
-        let name = safe_filename(&name);
-        let key = policy.object_key(&name);
-        let form = FormData::new().map_err(js_failure)?;
-        for (field, value) in policy.form_fields(&key) {
-            form.append_with_str(field, &value).map_err(js_failure)?;
-        }
-        form.append_with_blob_and_filename("file", file, &name)
-            .map_err(js_failure)?;
-        let target = resolve(&policy.upload_host, &self.url(&[]));
-        let progress: Progress = Rc::new(RefCell::new(on_progress));
-        let use_xhr = progress.borrow().is_some() && has_xhr();
-        report(&progress, 0.0);
-        let (status, text) = if use_xhr {
-            post_xhr(&target, &form, &signal, &progress).await?
-        } else {
-            post_fetch(&target, &form, &signal).await?
-        };
-        if !(200..300).contains(&status) {
-            return Err(upload_error(status, &text));
-        }
-        report(&progress, 1.0);
-        Ok(oss_url(&key))
+            let interrupter = Interrupter::new(abort.as_ref(), None)?;
+            let signal = interrupter.signal();
+            let req = Req {
+                method: "GET",
+                url: self.url(&[UPLOADS_PATH, "?", &policy_query(&model)]),
+                headers: self.read_headers(),
+                body: None,
+            };
+            let text = self
+                .fetch_text(Call::Read, &self.config().retry, &req, &signal)
+                .await?;
+            let policy = json_value(&text)?
+                .get_mut("data")
+                .map(Value::take)
+                .and_then(UploadPolicy::from_owned)
+                .ok_or_else(|| unexpected("the upload policy answer has no valid data"))?;
+            if let Some(max) = policy.max_file_bytes() {
+                if file.size() > max as f64 {
+                    return Err(WanError::invalid(cat!(
+                        "the file is larger than the upload policy allows (",
+                        max,
+                        " bytes)"
+                    )));
+                }
+            }
+            let (form, key, target) = self.form(&policy, file, filename)?;
+            let progress: Progress = Rc::new(RefCell::new(on_progress));
+            let use_xhr = progress.borrow().is_some() && has_xhr();
+            report(&progress, 0.0);
+            let (status, text) = if use_xhr {
+                post_xhr(&target, &form, &signal, &progress).await?
+            } else {
+                post_fetch(&target, &form, &signal).await?
+            };
+            if !(200..300).contains(&status) {
+                return Err(upload_error(status, &text));
+            }
+            report(&progress, 1.0);
+            Ok(oss_url(&key))
+        })
     }
 }

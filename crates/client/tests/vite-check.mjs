@@ -3,7 +3,8 @@
 //   1. `vite build`, the output served statically and loaded in headless Chromium;
 //   2. the Vite dev server, loaded in headless Chromium.
 // Each page imports 'wanedit' like an application does, calls init(), validate(), the Client
-// constructor (a WanError), loadProbe() and probeMedia().
+// constructor (a WanError), Client.upload (which loads the upload module; a WanError for the
+// missing model), loadProbe() and probeMedia().
 //
 //   node vite-check.mjs <project dir>    (vite and the tarball installed in it)
 
@@ -28,10 +29,13 @@ window.run = async () => {
   const issues = validate({ model: 'wan2.7-videoedit' }).length;
   let ctor = null;
   try { new Client({}); } catch (e) { ctor = e instanceof WanError ? e.kind : String(e); }
+  const upload = await new Client({ baseUrl: location.origin })
+    .upload(new Uint8Array([1, 2, 3]), {})
+    .then(() => 'resolved', (e) => (e instanceof WanError ? e.kind : String(e)));
   await loadProbe();
   let probe = null;
   try { probeMedia(new Uint8Array([1, 2, 3])); } catch (e) { probe = e.kind; }
-  return { issues, ctor, probe };
+  return { issues, ctor, upload, probe };
 };
 window.ready = true;
 `,
@@ -54,7 +58,7 @@ async function check(browser, url) {
   await page.waitForFunction(() => window.ready === true, null, { timeout: 20000 });
   const result = await page.evaluate(() => window.run().catch((e) => `error: ${e}`));
   await page.close();
-  const want = JSON.stringify({ issues: 1, ctor: 'invalid_request', probe: 'invalid_media' });
+  const want = JSON.stringify({ issues: 1, ctor: 'invalid_request', upload: 'invalid_request', probe: 'invalid_media' });
   if (JSON.stringify(result) !== want || problems.length) {
     throw new Error(`${url}: got ${JSON.stringify(result)}, want ${want}; ${problems.join('; ')}`);
   }

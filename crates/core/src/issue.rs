@@ -2,6 +2,8 @@
 //! wrong in a stable [`IssueCode`], explains it in a message, and tells whether DashScope would
 //! reject the body ([`Severity::Error`]) or quietly change it ([`Severity::Warning`]).
 
+use crate::cat;
+use crate::text::push_json_str;
 use core::fmt;
 use serde::{Deserialize, Serialize};
 
@@ -140,25 +142,91 @@ impl Issue {
     }
 }
 
-impl fmt::Display for Issue {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Issue {
+    /// The issue in one line, as its `Display` shows it: `error [out_of_range] at
+    /// parameters.strength: …` (without `at …` for the body itself). Built without
+    /// `core::fmt`, for small WebAssembly builds.
+    pub fn summary(&self) -> String {
         let level = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        if self.path.is_empty() {
-            write!(f, "{level} [{}]: {}", self.code, self.message)
-        } else {
-            write!(
-                f,
-                "{level} [{}] at {}: {}",
-                self.code, self.path, self.message
-            )
-        }
+        let at = if self.path.is_empty() { "" } else { "] at " };
+        let close = if self.path.is_empty() { "]" } else { "" };
+        cat!(
+            level,
+            " [",
+            self.code.as_str(),
+            at,
+            self.path,
+            close,
+            ": ",
+            self.message
+        )
     }
+}
+
+impl fmt::Display for Issue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.summary())
+    }
+}
+
+/// The issues as a JSON array, exactly as `serde_json::to_string` writes them
+/// (`[{"path":…,"code":…,"message":…,"severity":…}]`), without serde's serializer (small
+/// WebAssembly builds).
+pub fn to_json(issues: &[Issue]) -> String {
+    let mut out = String::from("[");
+    for (i, issue) in issues.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str("{\"path\":");
+        push_json_str(&mut out, &issue.path);
+        out.push_str(",\"code\":\"");
+        out.push_str(issue.code.as_str());
+        out.push_str("\",\"message\":");
+        push_json_str(&mut out, &issue.message);
+        out.push_str(",\"severity\":\"");
+        out.push_str(match issue.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        });
+        out.push_str("\"}");
+    }
+    out.push(']');
+    out
 }
 
 /// Whether any issue in the list is an error.
 pub fn has_errors(issues: &[Issue]) -> bool {
     issues.iter().any(Issue::is_error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn issues_json_is_serdes() {
+        let issues = [
+            Issue::error(
+                "input.media[0].url",
+                IssueCode::InvalidUrl,
+                "a \"quoted\"\nline",
+            ),
+            Issue::warning("", IssueCode::PromptTooLong, "视频 \\ \u{1}"),
+        ];
+        for list in [&issues[..], &issues[..1], &[]] {
+            assert_eq!(to_json(list), serde_json::to_string(list).unwrap());
+        }
+        assert_eq!(
+            issues[0].summary(),
+            "error [invalid_url] at input.media[0].url: a \"quoted\"\nline"
+        );
+        assert_eq!(
+            issues[1].to_string(),
+            "warning [prompt_too_long]: 视频 \\ \u{1}"
+        );
+    }
 }

@@ -12,6 +12,7 @@
 //! - [`region`]: base URLs, model spellings, the headers a call needs; [`curl`]: curl export.
 //! - [`upload`]: the upload policy and the form of a temporary (`oss://`) upload.
 //! - [`mask`]: the mask bitmap for local editing.
+//! - [`text`]: messages built without `core::fmt` (small WebAssembly).
 #![deny(missing_docs)]
 
 pub mod curl;
@@ -28,6 +29,7 @@ pub mod region;
 pub mod request;
 pub mod retry;
 pub mod task;
+pub mod text;
 pub mod upload;
 pub mod validate;
 

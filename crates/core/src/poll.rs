@@ -138,10 +138,11 @@ impl Schedule for PollSchedule {
         } else {
             f64::INFINITY
         };
-        let d = d.clamp(
-            self.min_interval.as_secs_f64(),
-            self.max_interval.as_secs_f64(),
-        );
+        // `max`/`min` rather than `clamp`, whose panic message (on min > max) links float
+        // formatting into WebAssembly builds.
+        let d = d
+            .max(self.min_interval.as_secs_f64())
+            .min(self.max_interval.as_secs_f64());
         // Whole milliseconds keep timers and tests exact.
         Duration::from_millis((d * 1000.0).round() as u64)
     }

@@ -1,5 +1,6 @@
 //! Regions, their base URLs and model spellings, and the exact headers each call needs.
 
+use crate::cat;
 use crate::issue::{Issue, IssueCode};
 use crate::model::{Family, Model};
 use serde_json::Value;
@@ -128,7 +129,7 @@ pub fn create_task_headers(
 pub fn read_headers(api_key: Option<&str>, workspace: Option<&str>) -> Vec<(&'static str, String)> {
     let mut headers = Vec::new();
     if let Some(key) = api_key {
-        headers.push(("Authorization", format!("Bearer {key}")));
+        headers.push(("Authorization", cat!("Bearer ", key)));
     }
     if let Some(ws) = workspace.filter(|w| !w.is_empty()) {
         headers.push(("X-DashScope-WorkSpace", ws.to_string()));

@@ -148,18 +148,47 @@ impl RetryPolicy {
         let exp = attempts.saturating_sub(1).min(20);
         let cap = self.base_delay.saturating_mul(1 << exp).min(self.max_delay);
         let half = cap / 2;
-        half + half.mul_f64(jitter.next_unit())
+        // In nanoseconds rather than `Duration::mul_f64`, whose overflow panic (unreachable
+        // here) links float formatting into WebAssembly builds.
+        let extra = (half.as_nanos() as f64 * jitter.next_unit().clamp(0.0, 1.0)) as u64;
+        half.saturating_add(Duration::from_nanos(extra))
     }
 }
 
-/// Parses a `Retry-After` header given in seconds (`"3"`, `"1.5"`), cut to 0–60 s. HTTP dates
-/// are not used by DashScope and give `None` (the normal backoff applies).
+/// Parses a `Retry-After` header given in seconds (`"3"`, `"1.5"`, `"-4"` reads as 0), cut to
+/// 0–60 s, to the nanosecond. HTTP dates are not used by DashScope and give `None` (the
+/// normal backoff applies), as does anything but `[+-]digits[.digits]`.
 pub fn parse_retry_after(value: &str) -> Option<Duration> {
-    let secs: f64 = value.trim().parse().ok()?;
-    if !secs.is_finite() {
+    // By hand: `str::parse::<f64>` links a float parser of several KB into WebAssembly builds.
+    let text = value.trim();
+    let (negative, text) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.len() + fraction.len() == 0 || !digits(whole) || !digits(fraction) {
         return None;
     }
-    Some(Duration::from_secs_f64(
-        secs.clamp(0.0, MAX_RETRY_AFTER.as_secs_f64()),
+    if negative {
+        return Some(Duration::ZERO);
+    }
+    let max = MAX_RETRY_AFTER.as_secs();
+    let mut secs = 0u64;
+    for b in whole.bytes() {
+        secs = secs * 10 + u64::from(b - b'0');
+        if secs >= max {
+            return Some(MAX_RETRY_AFTER);
+        }
+    }
+    let mut nanos = 0u32;
+    let mut scale = 100_000_000u32;
+    for b in fraction.bytes().take(9) {
+        nanos += u32::from(b - b'0') * scale;
+        scale /= 10;
+    }
+    Some(Duration::from_nanos(
+        secs * 1_000_000_000 + u64::from(nanos),
     ))
 }

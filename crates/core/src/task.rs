@@ -4,6 +4,7 @@
 //! Every body keeps the fields it does not know in `extra`, so nothing DashScope adds later is
 //! lost on the way through.
 
+use crate::cat;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Number, Value};
 
@@ -343,16 +344,22 @@ impl TaskListQuery {
         "page_size",
     ];
 
-    /// The query string (`a=b&c=d`, percent-encoded), empty when no filter is set.
+    /// The query string (`a=b&c=d`, percent-encoded, in the order of
+    /// [`TaskListQuery::PARAMETERS`]), empty when no filter is set.
     pub fn to_query_string(&self) -> String {
-        let value = serde_json::to_value(self).unwrap_or(Value::Null);
+        let page = |n: Option<u32>| n.map(|n| cat!(n));
+        let values = [
+            self.task_id.clone(),
+            self.start_time.clone(),
+            self.end_time.clone(),
+            self.model_name.clone(),
+            self.status.clone(),
+            page(self.page_no),
+            page(self.page_size),
+        ];
         let mut out = String::new();
-        for name in Self::PARAMETERS {
-            let Some(v) = value.get(name) else { continue };
-            let text = match v {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
+        for (name, value) in Self::PARAMETERS.iter().zip(values) {
+            let Some(text) = value else { continue };
             if !out.is_empty() {
                 out.push('&');
             }
@@ -502,13 +509,24 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// `HTTP {status} {code}: {message}`, as `Display` shows it (built without `core::fmt`,
+    /// for small WebAssembly builds).
+    pub fn summary(&self) -> String {
+        cat!(
+            "HTTP ",
+            self.status,
+            ' ',
+            self.body.code,
+            ": ",
+            self.body.message
+        )
+    }
+}
+
 impl core::fmt::Display for ApiError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(
-            f,
-            "HTTP {} {}: {}",
-            self.status, self.body.code, self.body.message
-        )
+        f.write_str(&self.summary())
     }
 }
 

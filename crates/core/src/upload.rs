@@ -9,6 +9,7 @@
 //! The file is then `oss://` + key ([`oss_url`]): valid 48 h, for the same model and account,
 //! and create calls using it must send `X-DashScope-OssResourceResolve: enable`.
 
+use crate::cat;
 use crate::task::percent_encode;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -91,17 +92,22 @@ impl UploadPolicy {
     /// `Signature`, `policy`, `key`, `x-oss-object-acl`, `x-oss-forbid-overwrite`,
     /// `success_action_status` (`200`). The `file` field must follow them, last.
     pub fn form_fields(&self, key: &str) -> Vec<(&'static str, String)> {
-        vec![
-            ("OSSAccessKeyId", self.oss_access_key_id.clone()),
-            ("Signature", self.signature.clone()),
-            ("policy", self.policy.clone()),
-            ("key", key.to_string()),
-            ("x-oss-object-acl", self.x_oss_object_acl.clone()),
-            (
-                "x-oss-forbid-overwrite",
-                self.x_oss_forbid_overwrite.clone(),
-            ),
-            ("success_action_status", "200".to_string()),
+        self.form_field_refs(key)
+            .iter()
+            .map(|(name, value)| (*name, value.to_string()))
+            .collect()
+    }
+
+    /// [`UploadPolicy::form_fields`], borrowed from the policy and `key`.
+    pub fn form_field_refs<'a>(&'a self, key: &'a str) -> [(&'static str, &'a str); 7] {
+        [
+            ("OSSAccessKeyId", &self.oss_access_key_id),
+            ("Signature", &self.signature),
+            ("policy", &self.policy),
+            ("key", key),
+            ("x-oss-object-acl", &self.x_oss_object_acl),
+            ("x-oss-forbid-overwrite", &self.x_oss_forbid_overwrite),
+            ("success_action_status", "200"),
         ]
     }
 
@@ -124,7 +130,10 @@ pub fn oss_url(key: &str) -> String {
 /// characters, `/`, `\`, `?`, `#` and `%` replaced by `_`, at most [`MAX_FILENAME_BYTES`]
 /// bytes (cut at a character boundary), and `upload` when nothing is left (or only dots).
 pub fn safe_filename(name: &str) -> String {
-    let last = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let last = match name.bytes().rposition(|b| b == b'/' || b == b'\\') {
+        Some(at) => name.get(at + 1..).unwrap_or(""),
+        None => name,
+    };
     let mut out = String::with_capacity(last.len().min(MAX_FILENAME_BYTES));
     for c in last.trim().chars() {
         let c = if c.is_control() || matches!(c, '?' | '#' | '%') {
@@ -162,12 +171,19 @@ pub fn default_filename(mime: &str) -> &'static str {
 /// `(Code, Message)` of an OSS XML error (`<Error><Code>…</Code><Message>…</Message>…`),
 /// when the text has a `Code` element.
 pub fn parse_oss_error(xml: &str) -> Option<(String, String)> {
+    // A plain search rather than `str::find`, whose substring searcher (two-way) weighs
+    // more than this whole function in WebAssembly.
+    fn find(text: &str, pattern: &str) -> Option<usize> {
+        let (text, pattern) = (text.as_bytes(), pattern.as_bytes());
+        (0..=text.len().checked_sub(pattern.len())?)
+            .find(|&i| text.get(i..i + pattern.len()) == Some(pattern))
+    }
     fn element<'a>(xml: &'a str, name: &str) -> Option<&'a str> {
-        let open = ["<", name, ">"].concat();
-        let close = ["</", name, ">"].concat();
-        let start = xml.find(&open)? + open.len();
-        let len = xml[start..].find(&close)?;
-        Some(xml[start..start + len].trim())
+        let open = cat!('<', name, '>');
+        let close = cat!("</", name, '>');
+        let start = find(xml, &open)? + open.len();
+        let rest = xml.get(start..)?;
+        Some(rest.get(..find(rest, &close)?)?.trim())
     }
     let code = element(xml, "Code")?;
     let message = element(xml, "Message").unwrap_or("");

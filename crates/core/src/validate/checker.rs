@@ -1,7 +1,9 @@
 //! The validation walker: collects issues with their JSON paths and reads typed fields,
 //! reporting wrong types in one consistent way.
 
+use crate::cat;
 use crate::issue::{Issue, IssueCode};
+use crate::text::{char_count, char_prefix, json_text, Float};
 use serde_json::{Map, Value};
 
 /// `parent.key`, or `key` at the root.
@@ -9,13 +11,13 @@ pub(crate) fn join(parent: &str, key: &str) -> String {
     if parent.is_empty() {
         key.to_string()
     } else {
-        format!("{parent}.{key}")
+        cat!(parent, '.', key)
     }
 }
 
 /// `parent[index]`.
 pub(crate) fn index(parent: &str, i: usize) -> String {
-    format!("{parent}[{i}]")
+    cat!(parent, '[', i, ']')
 }
 
 /// The JSON type of a value, for messages.
@@ -33,15 +35,13 @@ pub(crate) fn type_name(v: &Value) -> &'static str {
 /// A short rendering of a value for messages (long strings are elided).
 pub(crate) fn show(v: &Value) -> String {
     match v {
-        Value::String(s) if s.chars().count() > 60 => {
-            let head: String = s.chars().take(57).collect();
-            format!("\"{head}...\"")
+        Value::String(s) if char_count(s) > 60 => {
+            cat!('"', char_prefix(s, 57), "...\"")
         }
         other => {
-            let text = other.to_string();
-            if text.chars().count() > 60 {
-                let head: String = text.chars().take(57).collect();
-                format!("{head}...")
+            let text = json_text(other);
+            if char_count(&text) > 60 {
+                cat!(char_prefix(&text, 57), "...")
             } else {
                 text
             }
@@ -68,11 +68,15 @@ impl Checker {
         self.error(
             path,
             IssueCode::WrongType,
-            format!(
-                "{} must be {expected}, not {} ({})",
+            cat!(
                 label(path),
+                " must be ",
+                expected,
+                ", not ",
                 type_name(v),
-                show(v)
+                " (",
+                show(v),
+                ')'
             ),
         );
     }
@@ -87,7 +91,7 @@ impl Checker {
         self.error(
             path,
             IssueCode::MissingField,
-            format!("{} is required{why}", label(path)),
+            cat!(label(path), " is required", why),
         );
     }
 
@@ -106,7 +110,7 @@ impl Checker {
                 self.error(
                     &path,
                     IssueCode::NotAnObject,
-                    format!("{path} must be a JSON object, not {}", type_name(other)),
+                    cat!(path, " must be a JSON object, not ", type_name(other)),
                 );
                 None
             }
@@ -213,10 +217,20 @@ impl Checker {
         let n = self.number(obj, parent, key)?;
         if !(min..=max).contains(&n) {
             let path = join(parent, key);
+            // The value as given (its JSON text), the bounds as JSON numbers (`0.0`, `1.0`).
+            let given = obj.get(key).map(json_text).unwrap_or_default();
             self.error(
                 &path,
                 IssueCode::OutOfRange,
-                format!("{path} is {n}; allowed: {min:?} to {max:?}"),
+                cat!(
+                    path,
+                    " is ",
+                    given,
+                    "; allowed: ",
+                    Float(min),
+                    " to ",
+                    Float(max)
+                ),
             );
         }
         Some(n)
@@ -238,27 +252,28 @@ impl Checker {
             self.error(
                 &path,
                 IssueCode::InvalidValue,
-                format!("{path} is \"{s}\"; allowed: {allowed}"),
+                cat!(path, " is \"", s, "\"; allowed: ", allowed),
             );
         }
         parsed
     }
 
-    /// Warns about every key of `obj` not in `known`: DashScope ignores it.
+    /// Warns about every key of `obj` in neither `known` nor `more`: DashScope ignores it.
     pub(crate) fn unexpected_keys(
         &mut self,
         obj: &Map<String, Value>,
         parent: &str,
         known: &[&str],
+        more: &[&str],
         context: &str,
     ) {
         for key in obj.keys() {
-            if !known.contains(&key.as_str()) {
+            if !known.contains(&key.as_str()) && !more.contains(&key.as_str()) {
                 let path = join(parent, key);
                 self.warning(
                     &path,
                     IssueCode::UnexpectedField,
-                    format!("{path} is not a parameter of {context}; it is ignored"),
+                    cat!(path, " is not a parameter of ", context, "; it is ignored"),
                 );
             }
         }

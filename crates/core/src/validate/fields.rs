@@ -1,6 +1,7 @@
 //! Rules shared by several fields: prompts, URLs, seeds, booleans.
 
 use super::checker::{index, join, Checker};
+use crate::cat;
 use crate::issue::IssueCode;
 use crate::model::limits;
 use serde_json::{Map, Value};
@@ -29,7 +30,7 @@ pub fn is_chinese_char(c: char) -> bool {
 
 /// Length of a prompt as DashScope counts it: characters, a Chinese character counting one.
 pub fn prompt_chars(prompt: &str) -> usize {
-    prompt.chars().count()
+    crate::text::char_count(prompt)
 }
 
 const DATA_IMAGE_TYPES: &[&str] = &[
@@ -53,13 +54,13 @@ impl Checker {
         let path = join("input", key);
         match self.string(input, "input", key) {
             None if required && self.field(input, key).is_none() => {
-                self.missing(&path, &format!(" for {model}"))
+                self.missing(&path, &cat!(" for ", model))
             }
             None => {}
             Some(text) if required && text.trim().is_empty() => self.error(
                 &path,
                 IssueCode::EmptyValue,
-                format!("{path} is empty; describe the video you want"),
+                cat!(path, " is empty; describe the video you want"),
             ),
             Some(text) => {
                 let n = prompt_chars(text);
@@ -67,8 +68,15 @@ impl Checker {
                     self.warning(
                         &path,
                         IssueCode::PromptTooLong,
-                        format!(
-                            "{path} has {n} characters; {model} reads the first {max} and cuts the rest"
+                        cat!(
+                            path,
+                            " has ",
+                            n,
+                            " characters; ",
+                            model,
+                            " reads the first ",
+                            max,
+                            " and cuts the rest"
                         ),
                     );
                 }
@@ -82,7 +90,7 @@ impl Checker {
             self.error(
                 path,
                 IssueCode::EmptyValue,
-                format!("{path} is empty; give a URL"),
+                cat!(path, " is empty; give a URL"),
             );
             return;
         }
@@ -90,7 +98,7 @@ impl Checker {
             self.error(
                 path,
                 IssueCode::UrlHasChinese,
-                format!("{path} contains Chinese characters, which DashScope does not accept in URLs; rename the file or percent-encode the URL"),
+                cat!(path, " contains Chinese characters, which DashScope does not accept in URLs; rename the file or percent-encode the URL"),
             );
         }
         let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
@@ -103,13 +111,13 @@ impl Checker {
                 self.error(
                     path,
                     IssueCode::InvalidUrl,
-                    format!("{path} \"{url}\" has no host"),
+                    cat!(path, " \"", url, "\" has no host"),
                 );
             } else if url.chars().any(char::is_whitespace) {
                 self.error(
                     path,
                     IssueCode::InvalidUrl,
-                    format!("{path} contains white space; percent-encode it"),
+                    cat!(path, " contains white space; percent-encode it"),
                 );
             }
             return;
@@ -122,11 +130,17 @@ impl Checker {
             UrlKind::Remote => "http://, https:// or oss://",
             UrlKind::RemoteOrDataImage => "http://, https://, oss:// or data:image/...;base64,",
         };
-        let shown: String = url.chars().take(40).collect();
+        let shown = crate::text::char_prefix(url, 40);
         self.error(
             path,
             IssueCode::InvalidUrl,
-            format!("{path} \"{shown}\" is not a supported URL; use {allowed}"),
+            cat!(
+                path,
+                " \"",
+                shown,
+                "\" is not a supported URL; use ",
+                allowed
+            ),
         );
     }
 
@@ -136,7 +150,7 @@ impl Checker {
             self.error(
                 path,
                 IssueCode::InvalidUrl,
-                format!("{path} is a data URL without a comma"),
+                cat!(path, " is a data URL without a comma"),
             );
             return;
         };
@@ -144,7 +158,7 @@ impl Checker {
             self.error(
                 path,
                 IssueCode::InvalidUrl,
-                format!("{path} must be a base64 data URL: data:{{MIME}};base64,..."),
+                cat!(path, " must be a base64 data URL: data:{MIME};base64,..."),
             );
             return;
         };
@@ -152,7 +166,12 @@ impl Checker {
             self.error(
                 path,
                 IssueCode::InvalidFormat,
-                format!("{path} has MIME type \"{mime}\"; allowed: image/jpeg, image/png, image/bmp, image/webp"),
+                cat!(
+                    path,
+                    " has MIME type \"",
+                    mime,
+                    "\"; allowed: image/jpeg, image/png, image/bmp, image/webp"
+                ),
             );
         }
         let valid_base64 = !payload.is_empty()
@@ -163,7 +182,7 @@ impl Checker {
             self.error(
                 path,
                 IssueCode::InvalidUrl,
-                format!("{path} has no valid base64 data"),
+                cat!(path, " has no valid base64 data"),
             );
         }
     }
@@ -197,8 +216,9 @@ impl Checker {
                 other => self.error(
                     &path,
                     IssueCode::WrongType,
-                    format!(
-                        "{path} must be a URL string, not {}",
+                    cat!(
+                        path,
+                        " must be a URL string, not ",
                         super::checker::type_name(other)
                     ),
                 ),
@@ -214,8 +234,10 @@ impl Checker {
                 self.error(
                     "parameters.seed",
                     IssueCode::OutOfRange,
-                    format!(
-                        "parameters.seed is {seed}; allowed: 0 to {}",
+                    cat!(
+                        "parameters.seed is ",
+                        seed,
+                        "; allowed: 0 to ",
                         limits::SEED_MAX
                     ),
                 );

@@ -11,6 +11,7 @@ mod wan27;
 pub use fields::{is_chinese_char, prompt_chars};
 pub use vace::{input_fields as vace_input_fields, parameter_fields as vace_parameter_fields};
 
+use crate::cat;
 use crate::issue::{Issue, IssueCode};
 use crate::model::{Family, Model};
 use crate::region::{check_model_region, Region};
@@ -27,14 +28,14 @@ pub fn validate(body: &Value) -> Vec<Issue> {
         checker.error(
             "",
             IssueCode::NotAnObject,
-            format!(
-                "the request body must be a JSON object, not {}",
+            cat!(
+                "the request body must be a JSON object, not ",
                 checker::type_name(body)
             ),
         );
         return checker.issues;
     };
-    checker.unexpected_keys(root, "", TOP_LEVEL_FIELDS, "a create-task request");
+    checker.unexpected_keys(root, "", TOP_LEVEL_FIELDS, &[], "a create-task request");
     let model = match checker.string(root, "", "model") {
         Some(name) if name.trim().is_empty() => {
             checker.error(
@@ -62,8 +63,10 @@ pub fn validate(body: &Value) -> Vec<Issue> {
                 checker.warning(
                     "model",
                     IssueCode::UnknownModel,
-                    format!(
-                        "model \"{name}\" is not one this version knows (wan2.1-vace-plus, wanx2.1-vace-plus, wan2.7-videoedit); it is sent as is"
+                    cat!(
+                        "model \"",
+                        name,
+                        "\" is not one this version knows (wan2.1-vace-plus, wanx2.1-vace-plus, wan2.7-videoedit); it is sent as is"
                     ),
                 );
                 guess_family(root)

@@ -2,6 +2,7 @@
 
 use super::checker::{index, join, Checker};
 use super::fields::UrlKind;
+use crate::cat;
 use crate::issue::IssueCode;
 use crate::model::{
     limits, ControlCondition, EditControlCondition, ExpandMode, MaskType, ObjOrBg, Size,
@@ -76,8 +77,12 @@ impl Checker {
                     self.error(
                         "input.function",
                         IssueCode::UnknownFunction,
-                        format!(
-                            "input.function is \"{name}\"; {model} offers: {}",
+                        cat!(
+                            "input.function is \"",
+                            name,
+                            "\"; ",
+                            model,
+                            " offers: ",
                             VaceFunction::allowed()
                         ),
                     );
@@ -88,7 +93,7 @@ impl Checker {
                 if self.field(input, "function").is_none() {
                     self.missing(
                         "input.function",
-                        &format!(" for {model}: one of {}", VaceFunction::allowed()),
+                        &cat!(" for ", model, ": one of ", VaceFunction::allowed()),
                     );
                 }
                 None
@@ -102,22 +107,19 @@ impl Checker {
         }
         let Some(function) = function else { return };
 
-        let context = format!("{model} function {}", function.as_str());
-        let known_input: Vec<&str> = COMMON_INPUT
-            .iter()
-            .chain(input_fields(function))
-            .copied()
-            .collect();
-        self.unexpected_keys(input, "input", &known_input, &context);
+        let context = cat!(model, " function ", function.as_str());
+        self.unexpected_keys(
+            input,
+            "input",
+            COMMON_INPUT,
+            input_fields(function),
+            &context,
+        );
         let empty = Map::new();
         let params_or_empty = params.unwrap_or(&empty);
         if let Some(params) = params {
-            let known: Vec<&str> = COMMON_PARAMS
-                .iter()
-                .chain(parameter_fields(function))
-                .copied()
-                .collect();
-            self.unexpected_keys(params, "parameters", &known, &context);
+            let known = parameter_fields(function);
+            self.unexpected_keys(params, "parameters", COMMON_PARAMS, known, &context);
         }
 
         match function {
@@ -143,9 +145,12 @@ impl Checker {
                 self.error(
                     "parameters.duration",
                     IssueCode::InvalidValue,
-                    format!(
-                        "parameters.duration is {d}; VACE always makes {} s videos, so it may only be {}",
+                    cat!(
+                        "parameters.duration is ",
+                        d,
+                        "; VACE always makes ",
                         limits::VACE_DURATION_S,
+                        " s videos, so it may only be ",
                         limits::VACE_DURATION_S
                     ),
                 );
@@ -161,7 +166,7 @@ impl Checker {
             .is_none()
             && self.field(input, key).is_none()
         {
-            self.missing(&join("input", key), &format!(" for {}", function.as_str()));
+            self.missing(&join("input", key), &cat!(" for ", function.as_str()));
         }
     }
 
@@ -177,9 +182,13 @@ impl Checker {
                 self.error(
                     index("input.ref_images_url", max),
                     IssueCode::TooManyItems,
-                    format!(
-                        "input.ref_images_url has {n} images; {} takes at most {max}",
-                        function.as_str()
+                    cat!(
+                        "input.ref_images_url has ",
+                        n,
+                        " images; ",
+                        function.as_str(),
+                        " takes at most ",
+                        max
                     ),
                 );
             }
@@ -209,7 +218,13 @@ impl Checker {
             Some(n) if n > max => self.warning(
                 index("input.ref_images_url", max),
                 IssueCode::TooManyItems,
-                format!("input.ref_images_url has {n} images; only the first {max} are used"),
+                cat!(
+                    "input.ref_images_url has ",
+                    n,
+                    " images; only the first ",
+                    max,
+                    " are used"
+                ),
             ),
             _ => {}
         }
@@ -241,13 +256,14 @@ impl Checker {
                 Some((s, None)) => self.error(
                     &path,
                     IssueCode::InvalidValue,
-                    format!("{path} is \"{s}\"; allowed: {}", ObjOrBg::allowed()),
+                    cat!(path, " is \"", s, "\"; allowed: ", ObjOrBg::allowed()),
                 ),
                 None => self.error(
                     &path,
                     IssueCode::WrongType,
-                    format!(
-                        "{path} must be \"obj\" or \"bg\", not {}",
+                    cat!(
+                        path,
+                        " must be \"obj\" or \"bg\", not ",
                         super::checker::type_name(role)
                     ),
                 ),
@@ -258,9 +274,12 @@ impl Checker {
                 self.error(
                     "parameters.obj_or_bg",
                     IssueCode::LengthMismatch,
-                    format!(
-                        "parameters.obj_or_bg has {} entries but input.ref_images_url has {n}; they must have the same length",
-                        roles.len()
+                    cat!(
+                        "parameters.obj_or_bg has ",
+                        roles.len(),
+                        " entries but input.ref_images_url has ",
+                        n,
+                        "; they must have the same length"
                     ),
                 );
             }
@@ -285,8 +304,8 @@ impl Checker {
         if condition.is_none() && has_params && self.field(params, "control_condition").is_none() {
             self.missing(
                 "parameters.control_condition",
-                &format!(
-                    " for video_repainting: one of {}",
+                &cat!(
+                    " for video_repainting: one of ",
                     ControlCondition::allowed()
                 ),
             );
@@ -323,8 +342,10 @@ impl Checker {
                 self.error(
                     "input.mask_frame_id",
                     IssueCode::OutOfRange,
-                    format!(
-                        "input.mask_frame_id is {frame}; frames count from 1 (the first frame)"
+                    cat!(
+                        "input.mask_frame_id is ",
+                        frame,
+                        "; frames count from 1 (the first frame)"
                     ),
                 );
             } else if !image_given {
@@ -368,7 +389,7 @@ impl Checker {
                     self.warning(
                         join("parameters", key),
                         IssueCode::IgnoredField,
-                        format!("parameters.{key} only applies when parameters.mask_type is \"tracking\"; with \"fixed\" it is ignored"),
+                        cat!("parameters.", key, " only applies when parameters.mask_type is \"tracking\"; with \"fixed\" it is ignored"),
                     );
                 }
             }
@@ -406,15 +427,17 @@ impl Checker {
             Some("") | None if has_video && self.field(params, "control_condition").is_none_or(|v| v.is_string()) => {
                 self.missing(
                     "parameters.control_condition",
-                    &format!(" when input.video_url is given: one of {}", ControlCondition::allowed()),
+                    &cat!(" when input.video_url is given: one of ", ControlCondition::allowed()),
                 )
             }
             Some("") | None => {}
             Some(other) if ControlCondition::parse(other).is_none() => self.error(
                 "parameters.control_condition",
                 IssueCode::InvalidValue,
-                format!(
-                    "parameters.control_condition is \"{other}\"; allowed: \"\", {}",
+                cat!(
+                    "parameters.control_condition is \"",
+                    other,
+                    "\"; allowed: \"\", ",
                     ControlCondition::allowed()
                 ),
             ),

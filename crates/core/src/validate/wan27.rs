@@ -2,6 +2,7 @@
 
 use super::checker::{index, join, type_name, Checker};
 use super::fields::UrlKind;
+use crate::cat;
 use crate::issue::IssueCode;
 use crate::model::{limits, AudioSetting, MediaType, Ratio, Resolution};
 use serde_json::{Map, Value};
@@ -30,8 +31,10 @@ impl Checker {
             self.error(
                 "input.function",
                 IssueCode::UnexpectedField,
-                format!(
-                    "input.function must not be set for {model}: it is one model without functions"
+                cat!(
+                    "input.function must not be set for ",
+                    model,
+                    ": it is one model without functions"
                 ),
             );
         }
@@ -43,16 +46,11 @@ impl Checker {
             false,
             model,
         );
-        let known: Vec<&str> = INPUT_FIELDS
-            .iter()
-            .chain(["function"].iter())
-            .copied()
-            .collect();
-        self.unexpected_keys(input, "input", &known, model);
+        self.unexpected_keys(input, "input", INPUT_FIELDS, &["function"], model);
         self.media(input, model);
 
         if let Some(params) = self.object(body, "", "parameters") {
-            self.unexpected_keys(params, "parameters", PARAM_FIELDS, model);
+            self.unexpected_keys(params, "parameters", PARAM_FIELDS, &[], model);
             self.enumerated(
                 params,
                 "parameters",
@@ -80,7 +78,15 @@ impl Checker {
                     self.error(
                         "parameters.duration",
                         IssueCode::OutOfRange,
-                        format!("parameters.duration is {d}; allowed: 0 (keep the input's length) or {lo} to {hi} seconds"),
+                        cat!(
+                            "parameters.duration is ",
+                            d,
+                            "; allowed: 0 (keep the input's length) or ",
+                            lo,
+                            " to ",
+                            hi,
+                            " seconds"
+                        ),
                     );
                 }
             }
@@ -94,7 +100,11 @@ impl Checker {
             if self.field(input, "media").is_none() {
                 self.missing(
                     "input.media",
-                    &format!(" for {model}: one {{\"type\":\"video\",\"url\":...}} item"),
+                    &cat!(
+                        " for ",
+                        model,
+                        ": one {\"type\":\"video\",\"url\":...} item"
+                    ),
                 );
             }
             return;
@@ -107,8 +117,9 @@ impl Checker {
                 self.error(
                     &path,
                     IssueCode::NotAnObject,
-                    format!(
-                        "{path} must be an object {{\"type\":...,\"url\":...}}, not {}",
+                    cat!(
+                        path,
+                        " must be an object {\"type\":...,\"url\":...}, not ",
                         type_name(item)
                     ),
                 );
@@ -119,7 +130,7 @@ impl Checker {
             if kind.is_none() && self.field(entry, "type").is_none() {
                 self.missing(
                     &join(&path, "type"),
-                    &format!(": one of {}", MediaType::allowed()),
+                    &cat!(": one of ", MediaType::allowed()),
                 );
             }
             let url_kind = match kind {
@@ -131,7 +142,7 @@ impl Checker {
             {
                 self.missing(&join(&path, "url"), "");
             }
-            self.unexpected_keys(entry, &path, &["type", "url"], model);
+            self.unexpected_keys(entry, &path, &["type", "url"], &[], model);
             match kind {
                 Some(MediaType::Video) => videos.push(i),
                 Some(MediaType::ReferenceImage) => images.push(i),
@@ -142,7 +153,11 @@ impl Checker {
             self.error(
                 "input.media",
                 IssueCode::MissingField,
-                format!("input.media has no item of type \"video\"; {model} needs exactly one"),
+                cat!(
+                    "input.media has no item of type \"video\"; ",
+                    model,
+                    " needs exactly one"
+                ),
             );
         }
         if let Some(&extra) = videos.get(1) {
@@ -150,7 +165,14 @@ impl Checker {
             self.error(
                 &path,
                 IssueCode::TooManyItems,
-                format!("{path} is a second \"video\": input.media has {} videos; {model} takes exactly one", videos.len()),
+                cat!(
+                    path,
+                    " is a second \"video\": input.media has ",
+                    videos.len(),
+                    " videos; ",
+                    model,
+                    " takes exactly one"
+                ),
             );
         }
         let max = limits::WAN27_MAX_REFERENCE_IMAGES;
@@ -159,10 +181,16 @@ impl Checker {
             self.error(
                 &path,
                 IssueCode::TooManyItems,
-                format!(
-                    "{path} is reference image number {}: input.media has {} reference images; {model} takes at most {max}",
+                cat!(
+                    path,
+                    " is reference image number ",
                     max + 1,
-                    images.len()
+                    ": input.media has ",
+                    images.len(),
+                    " reference images; ",
+                    model,
+                    " takes at most ",
+                    max
                 ),
             );
         }
