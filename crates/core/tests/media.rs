@@ -3,8 +3,8 @@
 
 use proptest::prelude::*;
 use wanedit_core::media::{
-    check_extension_clips, check_mask, check_mask_frame_id, check_media, max_mask_frame_id, probe,
-    MediaFormat, MediaInfo, MediaRole,
+    check_extension_clips, check_mask, check_mask_frame_id, check_media, max_frame_id_for,
+    max_mask_frame_id, probe, MediaFormat, MediaInfo, MediaRole,
 };
 use wanedit_core::{IssueCode, Severity};
 
@@ -222,6 +222,16 @@ fn mask_rules() {
         [(IssueCode::InvalidDimensions, Severity::Error)]
     );
     assert_eq!(max_mask_frame_id(&v), Some(81));
+    assert_eq!(max_frame_id_for(30.0, 2.0), Some(61));
+    assert_eq!(max_frame_id_for(24.0, 0.5), Some(13));
+    for (fps, d) in [
+        (0.0, 2.0),
+        (f64::NAN, 2.0),
+        (30.0, f64::INFINITY),
+        (30.0, -1.0),
+    ] {
+        assert_eq!(max_frame_id_for(fps, d), None, "{fps} {d}");
+    }
     assert!(check_mask_frame_id(81, &v).is_empty());
     assert!(check_mask_frame_id(1, &v).is_empty());
     assert_eq!(

@@ -1,12 +1,10 @@
 //! Frame scrubber math: `mask_frame_id` (1-based, at most fps × duration + 1) and seek times.
 
-/// The largest `mask_frame_id` of a video (fps × duration + 1), at least 1; like
-/// `wanedit_core::media::max_mask_frame_id`, for values read from a `<video>` too.
+/// The largest `mask_frame_id` of a video (core's rule, `max_frame_id_for`), at least 1 so
+/// the scrubber always has a frame to show.
 pub fn max_frame_id(fps: f64, duration_s: f64) -> u32 {
-    if !(fps.is_finite() && duration_s.is_finite()) || fps <= 0.0 || duration_s <= 0.0 {
-        return 1;
-    }
-    ((fps * duration_s + 1e-6).floor() as u64 + 1).min(u64::from(u32::MAX)) as u32
+    wanedit_core::media::max_frame_id_for(fps, duration_s)
+        .map_or(1, |max| max.min(u64::from(u32::MAX)) as u32)
 }
 
 /// `frame` moved by `delta` and kept within 1 ..= `max`.

@@ -6,8 +6,8 @@ mod rules;
 
 pub use probe::probe;
 pub use rules::{
-    check_extension_clips, check_mask, check_mask_frame_id, check_media, max_mask_frame_id,
-    MediaRole,
+    check_extension_clips, check_mask, check_mask_frame_id, check_media, max_frame_id_for,
+    max_mask_frame_id, MediaRole,
 };
 
 use serde::{Deserialize, Serialize};

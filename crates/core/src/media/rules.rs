@@ -268,8 +268,14 @@ pub fn check_mask(mask: &MediaInfo, video: &MediaInfo, path: &str) -> Vec<Issue>
 
 /// The largest `mask_frame_id` a video allows: frame rate × duration + 1.
 pub fn max_mask_frame_id(video: &MediaInfo) -> Option<u64> {
-    let (fps, d) = (video.fps?, video.duration_s?);
-    Some((fps * d + 1e-6).floor() as u64 + 1)
+    max_frame_id_for(video.fps?, video.duration_s?)
+}
+
+/// The documented `max_frame_id = fps × duration + 1`, from the two numbers (a `<video>`
+/// element gives them too); `None` when either is not a positive finite number.
+pub fn max_frame_id_for(fps: f64, duration_s: f64) -> Option<u64> {
+    let valid = |x: f64| x.is_finite() && x > 0.0;
+    (valid(fps) && valid(duration_s)).then(|| (fps * duration_s + 1e-6).floor() as u64 + 1)
 }
 
 /// `mask_frame_id` must be in `[1, fps × duration + 1]`.
