@@ -23,10 +23,10 @@ STEPS=(
   "core-wasm-min|wanedit-core on wasm32 (no default features)|cargo build -p wanedit-core --target wasm32-unknown-unknown --no-default-features"
   "core-wasm|wanedit-core on wasm32 (default features)|cargo build -p wanedit-core --target wasm32-unknown-unknown"
   "client-wasm|wasm-bindgen-test (wanedit-client vs relay + simulator, headless Chromium)|crates/client/run-browser-tests.sh"
-  "client-npm|npm package wanedit: size budget (fails above 60 KB gz), then Node 20 and a plain HTML page|crates/client/build-npm.sh && node --test --test-reporter=spec tests/client-npm.spec.mjs"
   # Later: relay integration tests (cargo test -p wanedit-relay --test ...) / relay + simulator e2e.
   "relay-bin|cargo build -p wanedit-relay (the relay the UI browser tests start)|cargo build -p wanedit-relay"
   "web|trunk build --release --offline (web UI -> dist/)|build_web"
+  "client-npm|npm package wanedit (client + the embed from dist/): size budget (fails above 60 KB gz), then Node 20 and a plain HTML page|needs:web crates/client/build-npm.sh && node --test --test-reporter=spec tests/client-npm.spec.mjs"
   "e2e|browser tests (node --test tests/*.spec.mjs, headless Chromium)|needs:web run_e2e"
 )
 

@@ -374,6 +374,48 @@ describe('the package in a plain HTML page (headless Chromium)', () => {
     assert.deepEqual(result.bad, { isWanError: true, isError: true, kind: 'invalid_request', issues: 1 });
   });
 
+  test('wanedit/embed: the editor from the package mounts in the page and runs a task through the relay', async () => {
+    await fresh();
+    const pkg = JSON.parse(readFileSync(join(dir, 'node_modules', 'wanedit', 'package.json'), 'utf8'));
+    assert.deepEqual(pkg.exports['./embed'], { types: './embed/embed.d.ts', default: './embed/embed.js' });
+    assert.ok(existsSync(join(dir, 'node_modules', 'wanedit', 'embed', 'embed.d.ts')));
+    const options = {
+      relay: `${stack.relayUrl}/sim`,
+      keyMode: 'own',
+      apiKey: stack.key,
+      relayToken: stack.token,
+      operations: ['wan27_edit'],
+      body: body(),
+    };
+    const submitted = await tab.evaluate(async (options) => {
+      // The simulator's clock runs 60x here (the relay does not publish it: not --simulate).
+      localStorage.setItem('wanedit.debug.timeScale', '60');
+      const { mount } = await import('./node_modules/wanedit/embed/embed.js');
+      const host = document.createElement('div');
+      document.body.append(host);
+      window.embedEvents = [];
+      for (const name of ['submitted', 'status', 'succeeded', 'failed']) {
+        host.addEventListener(`wanedit-${name}`, (e) => window.embedEvents.push([name, e.detail.status ?? e.detail.taskId]));
+      }
+      window.editor = await mount(host, options);
+      window.finished = new Promise((r) => ['wanedit-succeeded', 'wanedit-failed'].forEach((n) => host.addEventListener(n, r)));
+      const sent = new Promise((r) => host.addEventListener('wanedit-submitted', (e) => r(e.detail), { once: true }));
+      host.shadowRoot.querySelector('#form-wan27_edit button.primary').click();
+      return sent;
+    }, options);
+    assert.match(submitted.taskId, /^[0-9a-f-]{36}$/);
+    assert.deepEqual(submitted.body, body());
+    await advance(600);
+    const events = await tab.evaluate(async () => {
+      await window.finished;
+      window.editor.unmount();
+      return window.embedEvents;
+    });
+    assert.deepEqual(events.map((e) => e[0]).filter((n, i, a) => n !== 'status' || a[i - 1] !== 'status'), ['submitted', 'status', 'succeeded']);
+    assert.equal(events.at(-2)[1], 'SUCCEEDED');
+    assert.ok(page.seen.some((p) => /^\/node_modules\/wanedit\/embed\/wanedit-web-.*_bg\.wasm$/.test(p)), page.seen.join(' '));
+  });
+
   test('upload from the page reports progress (XMLHttpRequest) and returns an oss:// URL', async () => {
     await fresh();
     const cfg = { baseUrl: `${stack.relayUrl}/sim`, apiKey: stack.key, relayToken: stack.token };

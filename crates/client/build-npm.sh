@@ -121,6 +121,18 @@ for f in "$OUT/wanedit_bg.wasm" "$OUT/upload/wanedit_upload_bg.wasm" "$OUT/probe
 done
 
 cp "$CRATE/npm/index.js" "$CRATE/npm/node.js" "$CRATE/npm/index.d.ts" "$CRATE/npm/README.md" "$OUT/"
+
+# The embeddable editor (`wanedit/embed`): the web UI's own build (Trunk, dist/), copied as it
+# is: embed.js, the app's glue + wasm + CSS it imports, and the media probe worker. One copy of
+# the app's wasm serves both the app and the embed.
+DIST="${WANEDIT_DIST:-$REPO/dist}"
+[[ -f "$DIST/embed.js" ]] ||
+  die "$DIST/embed.js not found: build the web UI first (scripts/test.sh web, or trunk build --release --offline)"
+mkdir -p "$OUT/embed"
+cp "$DIST"/embed.js "$DIST"/wanedit-web-*.js "$DIST"/wanedit-web-*_bg.wasm "$DIST"/style-*.css \
+  "$DIST"/probe-worker-loader.js "$DIST"/probe-worker.js "$DIST"/probe-worker_bg.wasm "$OUT/embed/"
+[[ -d "$DIST/snippets" ]] && cp -r "$DIST/snippets" "$OUT/embed/"
+cp "$REPO/web/embed/embed.d.ts" "$OUT/embed/"
 sed "s/@VERSION@/$VERSION/" "$CRATE/npm/package.json" >"$OUT/package.json"
 
 info "slim-glue (short import/export names, no comments in the glue and index.js)"
@@ -154,6 +166,12 @@ probe_wasm_gz=$(gz "$OUT/probe/wanedit_probe_bg.wasm")
 probe_glue=$(size "$OUT/probe/wanedit_probe.js")
 probe_glue_gz=$(gz "$OUT/probe/wanedit_probe.js")
 main_total_gz=$((main_wasm_gz + glue_gz))
+embed_js_gz=$(gz "$OUT/embed/embed.js")
+app_wasm="$(ls "$OUT"/embed/wanedit-web-*_bg.wasm)"
+app_glue="$(ls "$OUT"/embed/wanedit-web-*.js)"
+app_css="$(ls "$OUT"/embed/style-*.css)"
+app_gz=$(($(gz "$app_wasm") + $(gz "$app_glue") + $(gz "$app_css")))
+cmp -s "$app_wasm" "$DIST/$(basename "$app_wasm")" || die "the embed's wasm differs from the app's"
 {
   printf 'wanedit %s (%s)\n' "$VERSION" "$(basename "$TARBALL"), $(kb "$(size "$TARBALL")")"
   printf '  main   wasm %s (gz %s) + glue wanedit.js+index.js %s (gz %s) = gz %s\n' \
@@ -163,6 +181,8 @@ main_total_gz=$((main_wasm_gz + glue_gz))
   printf '  probe  wasm %s (gz %s) + glue %s (gz %s), loaded only for probeMedia/checkMedia\n' \
     "$(kb "$probe_wasm")" "$(kb "$probe_wasm_gz")" "$(kb "$probe_glue")" "$(kb "$probe_glue_gz")"
   printf '  budget: main gz %s, goal 20 KB, limit %s KB\n' "$(kb "$main_total_gz")" "$BUDGET_KB"
+  printf '  embed  embed.js gz %s added over the app'"'"'s own files (wasm + glue + CSS gz %s, the same files the app loads)\n' \
+    "$(kb "$embed_js_gz")" "$(kb "$app_gz")"
 } | tee "$NPM/sizes.txt"
 
 if ((check_size)) && ((main_total_gz > BUDGET_KB * 1024)); then

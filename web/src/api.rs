@@ -3,19 +3,20 @@
 //!
 //! The functions and types below are the whole surface the UI uses. The client applies every
 //! rule (headers, validation before a submit, retries, upload form) from `wanedit-core`; the
-//! wait here adds the account's history to the poll schedule
-//! (`PollSchedule::with_history`), which the client's own `wait` does not take.
+//! wait here times its polls with core's `Poller` from the request, the account's history
+//! and the task's own start time.
 
 use std::time::Duration;
 
 use js_sys::Promise;
 use serde_json::Value;
 use wanedit_client::{CallOptions, Client, ClientConfig, UploadOptions, WanError};
-use wanedit_core::poll::{PollSchedule, Schedule};
+use wanedit_core::poll::{Observation, Poller};
 use wanedit_core::task::{
     CreateTaskResponse, TaskListQuery, TaskListResponse, TaskResponse, TaskStatus,
 };
 use wanedit_core::Issue;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, Blob, RequestInit};
@@ -99,24 +100,58 @@ pub fn now_ms() -> f64 {
     js_sys::Date::now()
 }
 
+/// A pending [`sleep`]: its timer and its abort listener, both removed when it is dropped,
+/// whether it finished, was aborted or its task was cancelled (an unmounted embedded editor
+/// must leave no timer or listener running in the host page).
+struct SleepHooks {
+    window: web_sys::Window,
+    timer: i32,
+    abort: Option<(AbortSignal, Closure<dyn FnMut()>)>,
+}
+
+impl Drop for SleepHooks {
+    fn drop(&mut self) {
+        self.window.clear_timeout_with_handle(self.timer);
+        if let Some((signal, on_abort)) = &self.abort {
+            let _ = signal
+                .remove_event_listener_with_callback("abort", on_abort.as_ref().unchecked_ref());
+        }
+    }
+}
+
 /// Waits `d` (or until `signal` aborts: `false`).
 pub async fn sleep(d: Duration, signal: Option<&AbortSignal>) -> bool {
     if signal.is_some_and(AbortSignal::aborted) {
         return false;
     }
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
     let ms = (d.as_secs_f64() * 1000.0).clamp(0.0, 2_147_483_647.0) as i32;
+    let mut hooks = None;
     let promise = Promise::new(&mut |resolve, reject| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-        }
-        if let Some(s) = signal {
-            let _ = s.add_event_listener_with_callback("abort", &reject);
-        }
+        let timer = window
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap_or(0);
+        let abort = signal.map(|s| {
+            let on_abort = Closure::<dyn FnMut()>::new(move || {
+                let _ = reject.call0(&JsValue::NULL);
+            });
+            let _ = s.add_event_listener_with_callback("abort", on_abort.as_ref().unchecked_ref());
+            (s.clone(), on_abort)
+        });
+        hooks = Some(SleepHooks {
+            window: window.clone(),
+            timer,
+            abort,
+        });
     });
-    JsFuture::from(promise).await.is_ok()
+    let finished = JsFuture::from(promise).await.is_ok();
+    drop(hooks);
+    finished
 }
 
-/// A plain GET on the page's origin: status and body text (`None`: no answer).
+/// A plain GET: status and body text (`None`: no answer).
 async fn get_text(url: &str) -> Option<(u16, String)> {
     let init = RequestInit::new();
     init.set_method("GET");
@@ -212,11 +247,13 @@ pub async fn list(conn: &Conn, query: &TaskListQuery) -> Result<TaskListResponse
 
 /// Options of [`wait`].
 pub struct WaitOptions {
-    /// The model (picks the poll schedule).
+    /// The model (picks the poll schedule when the request is not known).
     pub model: String,
+    /// The create-task body, when known: the schedule expects the run time of this request.
+    pub request: Option<Value>,
     /// When the task was submitted (epoch ms): the origin of the schedule.
     pub submitted_at_ms: f64,
-    /// Durations (s) of this account's earlier tasks of the model (`PollSchedule::with_history`).
+    /// Durations (s) of this account's earlier tasks of the model (`Poller::with_durations`).
     pub history: Vec<f64>,
     /// Called with every answer whose status differs from the previous one.
     pub on_update: Box<dyn FnMut(&TaskResponse)>,
@@ -225,7 +262,7 @@ pub struct WaitOptions {
 }
 
 /// Polls a task until it ends: queries through `wanedit-client`, timed by
-/// `PollSchedule::for_model(model).with_history(history)` on the service's clock. Resolves on
+/// `Poller::for_request(request).with_durations(history)` on the service's clock. Resolves on
 /// `SUCCEEDED`; a `FAILED`, `CANCELED` or `UNKNOWN` end is an error carrying the final answer.
 /// Failures that waiting can cure (network, 429, 5xx) never end it.
 pub async fn wait(
@@ -235,31 +272,36 @@ pub async fn wait(
 ) -> Result<TaskResponse, ApiFailure> {
     let WaitOptions {
         model,
+        request,
         submitted_at_ms,
         history,
         mut on_update,
         abort,
     } = opts;
     let client = conn.client();
-    let schedule = PollSchedule::for_model(&model).with_history(&history);
+    // Expected run time from the request (or the model), corrected by this account's history,
+    // and re-anchored when an answer shows the task started running (`scheduled_time`).
+    let mut poller = match &request {
+        Some(body) => Poller::for_request(body),
+        None => Poller::for_model(&model),
+    }
+    .with_durations(&history);
     let scale = if conn.time_scale.is_finite() && conn.time_scale > 0.0 {
         conn.time_scale
     } else {
         1.0
     };
     let mut last: Option<TaskStatus> = None;
-    let mut polls = 0u32;
     loop {
         let elapsed_ms = (now_ms() - submitted_at_ms).max(0.0);
         let elapsed = Duration::from_millis((elapsed_ms * scale) as u64);
-        let delay_ms = schedule.next_delay(elapsed, polls).as_millis() as f64 / scale;
+        let delay_ms = poller.next_delay(elapsed).as_millis() as f64 / scale;
         if !sleep(Duration::from_millis(delay_ms as u64), abort.as_ref()).await {
             return Err(aborted());
         }
         let opts = CallOptions {
             abort: abort.clone(),
         };
-        polls += 1;
         let task = match client.get(task_id, opts).await {
             Ok(task) => task,
             Err(e) if abort.as_ref().is_some_and(AbortSignal::aborted) => {
@@ -275,6 +317,9 @@ pub async fn wait(
             }
         };
         let status = task.output.task_status.clone();
+        let elapsed_ms = (now_ms() - submitted_at_ms).max(0.0);
+        let elapsed = Duration::from_millis((elapsed_ms * scale) as u64);
+        poller.observe(&Observation::from_response(&task), elapsed);
         if last.as_ref() != Some(&status) {
             on_update(&task);
             last = Some(status.clone());
@@ -307,9 +352,10 @@ pub async fn upload(
     conn.client().upload(blob, opts).await.map_err(failure)
 }
 
-/// `GET /api/relay/config` on the page's own origin; the fallback when no relay answers.
-pub async fn relay_config() -> RelayConfig {
-    match get_text("/api/relay/config").await {
+/// `GET {root}/api/relay/config` (`root`: the relay's root URL); the fallback when no relay
+/// answers.
+pub async fn relay_config(root: &str) -> RelayConfig {
+    match get_text(&format!("{root}/api/relay/config")).await {
         Some((200, text)) => RelayConfig::parse(&text).unwrap_or_else(RelayConfig::fallback),
         _ => RelayConfig::fallback(),
     }

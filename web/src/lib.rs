@@ -12,9 +12,11 @@
 //! On wasm32 the browser side is added: `api` (all HTTP, one module), `storage`, the Leptos
 //! components in `ui`, and the `mask_editor` hook of the local-editing form.
 
+pub mod embed_options;
 pub mod forms;
 pub mod i18n;
 pub mod media;
+pub mod prefill;
 pub mod settings;
 pub mod tasks;
 
@@ -26,11 +28,19 @@ pub mod probe;
 #[cfg(target_arch = "wasm32")]
 mod storage;
 #[cfg(target_arch = "wasm32")]
-mod ui;
+pub mod ui;
 
 /// Mounts the app on `<body>` and marks the page ready (`data-ready="1"`) once it is
-/// interactive.
+/// interactive, when the page is the app's own (`<body data-wanedit-app>`, Trunk's
+/// `index.html`). Loaded by `embed.js` into another page, the module mounts nothing until the
+/// host asks (`mountEditor`, in [`ui::embed`]).
 #[cfg(target_arch = "wasm32")]
 pub fn start() {
-    ui::mount();
+    let is_app = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+        .is_some_and(|b| b.has_attribute("data-wanedit-app"));
+    if is_app {
+        ui::mount();
+    }
 }

@@ -23,8 +23,32 @@ const WORKER_URL: &str = "./probe-worker-loader.js";
 
 thread_local! {
     static WORKER: RefCell<Option<Worker>> = const { RefCell::new(None) };
+    static ASSET_BASE: RefCell<Option<String>> = const { RefCell::new(None) };
     static PENDING: RefCell<HashMap<u32, Function>> = RefCell::new(HashMap::new());
     static NEXT_ID: RefCell<u32> = const { RefCell::new(0) };
+}
+
+/// Where the app's files are when the editor is embedded in another site's page
+/// (`https://relay.example.com/`, from `embed.js`); the worker is loaded from there.
+pub fn set_asset_base(base: &str) {
+    ASSET_BASE.with(|b| *b.borrow_mut() = Some(base.to_string()));
+}
+
+/// A worker script URL: the loader itself, or (embedded) a same-origin `blob:` script that
+/// imports it from the asset base, since a page may not start a worker from another origin.
+fn worker_url() -> Result<String, JsValue> {
+    let Some(base) = ASSET_BASE.with(|b| b.borrow().clone()) else {
+        return Ok(WORKER_URL.to_string());
+    };
+    let base = serde_json::to_string(&base).unwrap_or_default();
+    let script = format!(
+        "self.WANEDIT_ASSET_BASE = {base}; importScripts({base} + 'probe-worker-loader.js');"
+    );
+    let parts = js_sys::Array::of1(&JsValue::from_str(&script));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/javascript");
+    let blob = Blob::new_with_str_sequence_and_options(&parts, &options)?;
+    web_sys::Url::create_object_url_with_blob(&blob)
 }
 
 fn worker() -> Result<Worker, String> {
@@ -32,8 +56,9 @@ fn worker() -> Result<Worker, String> {
         if let Some(worker) = w.borrow().as_ref() {
             return Ok(worker.clone());
         }
-        let worker =
-            Worker::new(WORKER_URL).map_err(|_| "the media reader could not start".to_string())?;
+        let worker = worker_url()
+            .and_then(|url| Worker::new(&url))
+            .map_err(|_| "the media reader could not start".to_string())?;
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|e: MessageEvent| {
             let data = e.data();
             let id = Reflect::get(&data, &"id".into())

@@ -105,7 +105,7 @@ pub fn secret_store(remember: bool) -> (Store, Store) {
 }
 
 /// One upstream the relay offers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Upstream {
     /// Its name, the first path segment of its routes.
     pub name: String,
@@ -115,6 +115,10 @@ pub struct Upstream {
     /// Whether the account-wide task list may be read through it.
     #[serde(default)]
     pub list_enabled: bool,
+    /// Virtual seconds per real second of its clock: set for the relay's in-process
+    /// simulator (`--sim-time-scale`), absent for DashScope.
+    #[serde(default)]
+    pub time_scale: Option<f64>,
 }
 
 /// `GET /api/relay/config`: what the relay offers (no secrets).
@@ -154,6 +158,7 @@ impl RelayConfig {
                     name: name.into(),
                     holds_key: false,
                     list_enabled: true,
+                    time_scale: None,
                 })
                 .collect(),
             requires_token: false,

@@ -253,7 +253,7 @@ pub fn merge_list(
 }
 
 /// Durations (s) of this model's earlier successful tasks, for
-/// `PollSchedule::with_history`.
+/// `Poller::with_durations`.
 pub fn history(tasks: &[TaskRecord], model: &str) -> Vec<f64> {
     tasks
         .iter()

@@ -9,7 +9,7 @@ use std::rc::Rc;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use wanedit_core::issue::{has_errors, Issue};
-use wanedit_core::poll::{PollSchedule, Schedule};
+use wanedit_core::poll::{Observation, Poller, RequestFeatures, Schedule};
 use wanedit_core::region::{create_task_headers, read_headers, CREATE_TASK_PATH, TASKS_PATH};
 use wanedit_core::retry::{Call, Failure, Jitter, RetryPolicy};
 use wanedit_core::task::{
@@ -102,12 +102,17 @@ pub struct WaitOptions {
     pub cancel_on_timeout: bool,
     /// Aborts the wait, with [`WanError::Aborted`].
     pub abort: Option<AbortSignal>,
-    /// The task's model, which picks the poll schedule. Known without it for tasks this
-    /// client submitted; otherwise the generic (shorter) schedule is used.
+    /// The task's model, which picks the poll schedule. Not needed for tasks this client
+    /// submitted (their request body is known, which is better); otherwise the generic
+    /// (shorter) schedule is used.
     pub model: Option<String>,
     /// When the task was submitted, in ms since the epoch (`Date.now()`). Known without it for
     /// tasks this client submitted; otherwise the first poll counts as the start.
     pub submitted_at_ms: Option<f64>,
+    /// Run times (seconds, `end_time − scheduled_time`; submission-to-end times will do) of
+    /// this account's earlier tasks of the same model and, ideally, the same kind of request:
+    /// the poller learns from them (`Poller::with_durations`). Empty: the prior alone.
+    pub history: Vec<f64>,
 }
 
 /// Options of [`Client::run`]: those of the wait, and a hook for the new task id.
@@ -134,11 +139,11 @@ pub struct UploadOptions {
     pub abort: Option<AbortSignal>,
 }
 
-/// A task this client submitted: its model picks the poll schedule, its submission time is
+/// A task this client submitted: its request picks the poll schedule, its submission time is
 /// the origin of the schedule.
 struct Known {
     task_id: String,
-    model: String,
+    request: RequestFeatures,
     submitted_ms: f64,
 }
 
@@ -200,11 +205,16 @@ pub(crate) struct PollOptions {
     pub submitted_at_ms: Option<f64>,
 }
 
+/// Real milliseconds since the origin as time on the service's clock (`elapsed × scale`).
+fn service_elapsed(scale: f64, elapsed_ms: f64) -> Duration {
+    // Whole milliseconds (and `as`, which saturates) rather than `from_secs_f64`.
+    Duration::from_millis((elapsed_ms.max(0.0) * scale) as u64)
+}
+
 /// The real-time delay before the next poll: `schedule` runs on the service's clock
 /// (`elapsed × scale`), the timer on real time.
-fn poll_delay(schedule: &PollSchedule, scale: f64, elapsed_ms: f64, polls: u32) -> Duration {
-    // Whole milliseconds (and `as`, which saturates) rather than `from_secs_f64`.
-    let elapsed = Duration::from_millis((elapsed_ms.max(0.0) * scale) as u64);
+fn poll_delay(schedule: &dyn Schedule, scale: f64, elapsed_ms: f64, polls: u32) -> Duration {
+    let elapsed = service_elapsed(scale, elapsed_ms);
     let delay_ms = schedule.next_delay(elapsed, polls).as_millis() as f64;
     Duration::from_millis((delay_ms / scale) as u64)
 }
@@ -352,8 +362,7 @@ impl Client {
                 .fetch_text(Call::Submit, &c.retry, &req, &interrupter.signal())
                 .await?;
             let task_id = output_task_id(&json_value(&json)?)?;
-            let model = body.get("model").and_then(Value::as_str).unwrap_or("");
-            self.remember(&task_id, model, sent_at);
+            self.remember(&task_id, RequestFeatures::from_body(body), sent_at);
             Ok((task_id, json))
         })
     }
@@ -373,22 +382,22 @@ impl Client {
         parse(&json)
     }
 
-    fn remember(&self, task_id: &str, model: &str, submitted_ms: f64) {
+    fn remember(&self, task_id: &str, request: RequestFeatures, submitted_ms: f64) {
         let mut known = self.inner.known.borrow_mut();
         if known.len() >= KNOWN_CAPACITY {
             known.remove(0);
         }
         known.push(Known {
             task_id: task_id.to_string(),
-            model: model.to_string(),
+            request,
             submitted_ms,
         });
     }
 
-    fn recall(&self, task_id: &str) -> (Option<String>, Option<f64>) {
+    fn recall(&self, task_id: &str) -> (Option<RequestFeatures>, Option<f64>) {
         let known = self.inner.known.borrow();
         match known.iter().rev().find(|k| k.task_id == task_id) {
-            Some(k) => (Some(k.model.clone()), Some(k.submitted_ms)),
+            Some(k) => (Some(k.request), Some(k.submitted_ms)),
             None => (None, None),
         }
     }
@@ -413,10 +422,23 @@ impl Client {
     }
 
     /// The poller behind [`Client::wait`], on snapshots.
+    #[cfg_attr(not(feature = "js"), allow(dead_code))]
     pub(crate) fn wait_snapshot<'a>(
         &'a self,
         task_id: &'a str,
         opts: PollOptions,
+    ) -> Boxed<'a, Result<TaskSnapshot, WanError>> {
+        self.poll_task(task_id, opts, None)
+    }
+
+    /// [`Client::wait_snapshot`], the poller refined by `learn` (learning from history).
+    /// A boxed hook rather than the history itself, so builds that never learn (the
+    /// JavaScript module) do not link the learning code.
+    fn poll_task<'a>(
+        &'a self,
+        task_id: &'a str,
+        opts: PollOptions,
+        learn: Option<Box<dyn FnOnce(Poller) -> Poller>>,
     ) -> Boxed<'a, Result<TaskSnapshot, WanError>> {
         Box::pin(async move {
             let url = self.task_url(task_id, "")?;
@@ -428,8 +450,14 @@ impl Client {
                 model,
                 submitted_at_ms,
             } = opts;
-            let (known_model, known_at) = self.recall(task_id);
-            let schedule = PollSchedule::for_model(&model.or(known_model).unwrap_or_default());
+            let (known_request, known_at) = self.recall(task_id);
+            // The request of a task this client submitted; else what the caller says of it.
+            let request = known_request
+                .unwrap_or_else(|| RequestFeatures::for_model(model.as_deref().unwrap_or("")));
+            let mut poller = Poller::new(request);
+            if let Some(learn) = learn {
+                poller = learn(poller);
+            }
             let config = &self.inner.config;
             let scale = if config.time_scale.is_finite() && config.time_scale > 0.0 {
                 config.time_scale
@@ -446,12 +474,15 @@ impl Client {
                 body: None,
             };
             let mut origin = submitted_at_ms.or(known_at);
+            // The answers' submit/scheduled times place the run's start on the poller's
+            // clock only when that clock starts at the submission.
+            let origin_is_submission = origin.is_some();
             let mut last: Option<TaskSnapshot> = None;
             let mut polls = 0u32;
             let outcome = 'poll: {
                 // A task submitted just now is surely still pending: wait the first interval.
                 if let Some(at) = origin {
-                    if sleep(poll_delay(&schedule, scale, now_ms() - at, 0), &signal)
+                    if sleep(poll_delay(&poller, scale, now_ms() - at, 0), &signal)
                         .await
                         .is_err()
                     {
@@ -469,6 +500,11 @@ impl Client {
                     };
                     polls += 1;
                     let at = *origin.get_or_insert_with(now_ms);
+                    let observation = match json_value(task.json()) {
+                        Ok(v) if origin_is_submission => Observation::from_json(&v),
+                        _ => Observation::status_only(task.status().clone()),
+                    };
+                    poller.observe(&observation, service_elapsed(scale, now_ms() - at));
                     if last.as_ref().map(TaskSnapshot::status) != Some(task.status()) {
                         if let Some(f) = on_update.as_mut() {
                             f(&task);
@@ -493,7 +529,7 @@ impl Client {
                         }
                         _ => last = Some(task),
                     }
-                    if sleep(poll_delay(&schedule, scale, now_ms() - at, polls), &signal)
+                    if sleep(poll_delay(&poller, scale, now_ms() - at, polls), &signal)
                         .await
                         .is_err()
                     {
@@ -530,9 +566,12 @@ impl Client {
     /// waiting cannot cure (a wrong key, say). Network errors, 429 and 5xx never end a wait:
     /// they are retried with backoff, `Retry-After` honoured.
     ///
-    /// Polls follow `PollSchedule::for_model` as a function of the time since submission:
-    /// the client's own clock at submission for tasks it submitted (or
-    /// [`WaitOptions::submitted_at_ms`]), else the first poll.
+    /// Polls follow a `wanedit_core::poll::Poller`: the run-time prior of the request (for
+    /// tasks this client submitted; else of [`WaitOptions::model`]), learned from
+    /// [`WaitOptions::history`], on the time since submission (the client's own clock at
+    /// submission for tasks it submitted, or [`WaitOptions::submitted_at_ms`], else the first
+    /// poll), re-anchored at the run's start (`scheduled_time − submit_time`) once an answer
+    /// shows the task running.
     pub async fn wait(&self, task_id: &str, opts: WaitOptions) -> Result<TaskResponse, WanError> {
         let WaitOptions {
             timeout,
@@ -541,6 +580,7 @@ impl Client {
             abort,
             model,
             submitted_at_ms,
+            history,
         } = opts;
         let on_update = on_update.map(|mut f| {
             Box::new(move |s: &TaskSnapshot| {
@@ -557,7 +597,11 @@ impl Client {
             model,
             submitted_at_ms,
         };
-        self.wait_snapshot(task_id, opts).await?.response()
+        let learn = (!history.is_empty()).then(|| {
+            Box::new(move |p: Poller| p.with_durations(&history))
+                as Box<dyn FnOnce(Poller) -> Poller>
+        });
+        self.poll_task(task_id, opts, learn).await?.response()
     }
 
     /// [`Client::submit`], then [`Client::wait`] (whose timeout counts from the submission).
@@ -627,6 +671,7 @@ impl Client {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wanedit_core::poll::PollSchedule;
 
     #[test]
     fn the_poll_schedule_runs_on_the_services_clock() {
@@ -642,6 +687,48 @@ mod tests {
         // Never below the schedule's 1 s minimum (in service time), never negative elapsed.
         assert!(fast(0.0) >= Duration::from_millis(16), "{:?}", fast(0.0));
         assert_eq!(real(-5.0), real(0.0));
+    }
+
+    #[test]
+    fn a_submitted_task_is_polled_for_its_request_and_re_anchored_at_its_start() {
+        let client = Client::new(ClientConfig::new("http://127.0.0.1:1"));
+        let body = serde_json::json!({"model": "wan2.7-videoedit",
+            "input": {"prompt": "p", "media": [{"type": "video", "url": "https://x/v.mp4"}]},
+            "parameters": {"resolution": "720P", "duration": 2}});
+        client.remember("t-1", RequestFeatures::from_body(&body), 1000.0);
+        let (request, at) = client.recall("t-1");
+        assert_eq!(at, Some(1000.0));
+        let request = request.unwrap();
+        assert!(request.is_exact(), "{request:?}");
+        assert_eq!(client.recall("t-2"), (None, None));
+        // At 10× speed (service time = 10 × real time): an answer read 40 s after submission
+        // shows the run started 30 s after it; the dense window moves 30 s later.
+        let median = request.run_prior().median_s;
+        let running = |scheduled: &str| {
+            let answer: Value = serde_json::from_str(&format!(
+                r#"{{"output":{{"task_id":"t-1","task_status":"RUNNING",
+                "submit_time":"2025-05-15 16:14:00.000","scheduled_time":"{scheduled}"}}}}"#
+            ))
+            .unwrap();
+            let mut poller = Poller::new(request);
+            poller.observe(
+                &Observation::from_json(&answer),
+                service_elapsed(10.0, 4000.0),
+            );
+            poller
+        };
+        let (at_once, later) = (
+            running("2025-05-15 16:14:00.000"),
+            running("2025-05-15 16:14:30.000"),
+        );
+        assert_eq!(at_once.run_start_s(), Some(0.0));
+        assert_eq!(later.run_start_s(), Some(30.0));
+        let real_ms = |service_s: f64| service_s * 100.0;
+        let a = poll_delay(&at_once, 10.0, real_ms(median), 3);
+        let b = poll_delay(&later, 10.0, real_ms(median + 30.0), 3);
+        assert!(a.abs_diff(b) <= Duration::from_millis(1), "{a:?} {b:?}");
+        assert!(a < Duration::from_millis(600), "dense at the median: {a:?}");
+        assert!(poll_delay(&later, 10.0, real_ms(median), 3) > a);
     }
 
     #[test]

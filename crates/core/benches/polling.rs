@@ -1,44 +1,29 @@
-//! Replays simulated task durations against three polling schedules and prints, per model
-//! family and duration mix: requests per task and mean / p95 detection delay.
+//! Replays simulated tasks against our poller and two baselines and prints, per mix of
+//! requests and durations: requests per task and mean / p95 detection delay.
 //!
 //! Run: `cargo bench -p wanedit-core --bench polling`. Deterministic (seeded).
+//!
+//! Every mix is made of accounts: each account's first tasks are the history our poller may
+//! learn from ([`Poller::with_history`]); its next tasks are measured. Tasks come from a
+//! generating model (printed with each mix) of queue wait + run time. In the on-model mixes
+//! the run time follows the request (but with other coefficients than our prior, an account
+//! speed factor and per-task noise); in the off-model mixes it is independent of the request.
 
 use std::time::Duration;
-use wanedit_core::poll::{evaluate, FixedInterval, PollSchedule, Schedule, SdkSchedule};
+use wanedit_core::model::{Resolution, VaceFunction};
+use wanedit_core::poll::{
+    replay, replay_poller, FixedInterval, PastTask, PollOutcome, PollSchedule, PollStats, Poller,
+    RequestFeatures, Schedule, SdkSchedule, TaskTimeline,
+};
 use wanedit_core::retry::{Jitter, SplitMix64};
+use wanedit_core::Family;
 
-const TASKS: usize = 20_000;
-
-/// A task-duration mix: how long tasks take from submission to a final status.
-struct Mix {
-    name: &'static str,
-    sample: fn(&mut SplitMix64) -> f64,
-}
+const ACCOUNTS: usize = 400;
+const HISTORY: usize = 20;
+const MEASURED: usize = 25;
 
 fn uniform(rng: &mut SplitMix64, lo: f64, hi: f64) -> f64 {
     lo + (hi - lo) * rng.next_unit()
-}
-
-fn triangular(rng: &mut SplitMix64, lo: f64, mode: f64, hi: f64) -> f64 {
-    let u = rng.next_unit();
-    let c = (mode - lo) / (hi - lo);
-    if u < c {
-        lo + ((hi - lo) * (mode - lo) * u).sqrt()
-    } else {
-        hi - ((hi - lo) * (hi - mode) * (1.0 - u)).sqrt()
-    }
-}
-
-/// 3 % fail within 3–20 s, 5 % run over (up to 1.5× the range), the rest in the range.
-fn with_failures_and_stragglers(rng: &mut SplitMix64, lo: f64, mode: f64, hi: f64) -> f64 {
-    let u = rng.next_unit();
-    if u < 0.03 {
-        uniform(rng, 3.0, 20.0)
-    } else if u < 0.08 {
-        uniform(rng, hi, hi * 1.5)
-    } else {
-        triangular(rng, lo, mode, hi)
-    }
 }
 
 fn normal(rng: &mut SplitMix64) -> f64 {
@@ -47,124 +32,299 @@ fn normal(rng: &mut SplitMix64) -> f64 {
     (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
 }
 
-/// Accounts whose own tasks are alike (±8 % around a typical duration drawn from the
-/// documented range): our schedule learns from each account's 5 previous tasks
-/// ([`PollSchedule::with_history`]) and is measured on its next 20.
-fn learned(ours: &PollSchedule, lo: f64, mode: f64, hi: f64) {
-    let fixed = FixedInterval(Duration::from_secs(15));
-    let mut rng = SplitMix64(0x5eed_0002);
-    let mut rows = [
-        (0.0, 0.0, Vec::new()),
-        (0.0, 0.0, Vec::new()),
-        (0.0, 0.0, Vec::new()),
-        (0.0, 0.0, Vec::new()),
-    ];
-    let accounts = 1000;
-    for _ in 0..accounts {
-        let typical = triangular(&mut rng, lo, mode, hi);
-        let task = |rng: &mut SplitMix64| typical * (0.08 * normal(rng)).exp();
-        let history: Vec<f64> = (0..5).map(|_| task(&mut rng)).collect();
-        let next: Vec<f64> = (0..20).map(|_| task(&mut rng)).collect();
-        let tuned = ours.with_history(&history);
-        let schedules: [&dyn Schedule; 4] = [&tuned, ours, &fixed, &SdkSchedule];
-        for (row, schedule) in rows.iter_mut().zip(schedules) {
-            let s = evaluate(schedule, &next);
-            row.0 += s.mean_requests / accounts as f64;
-            row.1 += s.mean_delay_s / accounts as f64;
-            row.2.push(s.p95_delay_s);
-        }
-    }
-    println!("\naccounts with alike tasks (±8 %), learning from 5 earlier tasks");
-    println!("| schedule                     | requests/task | mean delay s | p95 delay s (median over accounts) |");
-    println!("|------------------------------|--------------:|-------------:|------------:|");
-    let names = [
-        "wanedit, learned from history",
-        "wanedit, documented prior",
-        "fixed 15 s",
-        "Python SDK 1,1,2,2,2,4,4,4,5…",
-    ];
-    for (name, (req, delay, mut p95s)) in names.into_iter().zip(rows) {
-        p95s.sort_by(f64::total_cmp);
-        println!(
-            "| {name:<28} | {req:>13.1} | {delay:>12.2} | {:>11.2} |",
-            p95s[p95s.len() / 2]
-        );
-    }
+/// One simulated task: what its body says (as the poller reads it) and when it runs.
+struct Task {
+    request: RequestFeatures,
+    timeline: TaskTimeline,
+    /// Succeeded (not an early failure): its run time is history.
+    succeeded: bool,
+    /// The input video's length (wan2.7), which a client that probed the file knows.
+    input_s: f64,
 }
 
-/// A model family: its name, our schedule, its (low, mode, high) durations and its mixes.
-type Family = (&'static str, PollSchedule, (f64, f64, f64), Vec<Mix>);
+/// A mix: its name, the generating model in words, the model family, an account's speed
+/// factor, and a task of an account.
+struct Mix {
+    name: &'static str,
+    model: &'static [&'static str],
+    family: Family,
+    account: fn(&mut SplitMix64) -> f64,
+    task: fn(&mut SplitMix64, f64) -> Task,
+}
+
+/// Queue wait, early failures and stragglers around a run time.
+fn timeline(
+    rng: &mut SplitMix64,
+    run_s: f64,
+    busy_share: f64,
+    busy_max_s: f64,
+) -> (TaskTimeline, bool) {
+    let start_s = if rng.next_unit() < busy_share {
+        uniform(rng, 1.0, busy_max_s)
+    } else {
+        uniform(rng, 1.0, 5.0)
+    };
+    let u = rng.next_unit();
+    if u < 0.03 {
+        let end_s = uniform(rng, 3.0, 20.0);
+        return (
+            TaskTimeline {
+                start_s: start_s.max(end_s + 1.0),
+                end_s,
+            },
+            false,
+        );
+    }
+    let run_s = if u < 0.06 {
+        run_s * uniform(rng, 1.5, 3.0)
+    } else {
+        run_s
+    };
+    (
+        TaskTimeline {
+            start_s,
+            end_s: start_s + run_s,
+        },
+        true,
+    )
+}
+
+/// A wan2.7 request: its features, its output seconds and the run time the generating model
+/// gives it before account factor and noise.
+fn wan27_request(rng: &mut SplitMix64) -> (RequestFeatures, f64, f64) {
+    let p1080 = rng.next_unit() < 0.6;
+    let resolution = if p1080 {
+        Resolution::P1080
+    } else {
+        Resolution::P720
+    };
+    let seconds = 2.0 + (rng.next_unit() * 9.0).floor();
+    let given = rng.next_unit() < 0.7;
+    let request = RequestFeatures::VideoEdit27 {
+        resolution,
+        output_s: given.then_some(seconds),
+    };
+    let rate = if p1080 { 21.0 } else { 10.0 };
+    (request, seconds, 40.0 + rate * seconds)
+}
+
+const FUNCTIONS: [(VaceFunction, f64); 5] = [
+    (VaceFunction::ImageReference, 330.0),
+    (VaceFunction::VideoExtension, 420.0),
+    (VaceFunction::VideoRepainting, 480.0),
+    (VaceFunction::VideoOutpainting, 420.0),
+    (VaceFunction::VideoEdit, 510.0),
+];
+
+fn vace_request(rng: &mut SplitMix64) -> (RequestFeatures, f64) {
+    let (function, base) = FUNCTIONS[(rng.next_unit() * 5.0) as usize % 5];
+    (
+        RequestFeatures::Vace {
+            function,
+            pixels: 1280 * 720,
+        },
+        base,
+    )
+}
+
+fn speed(rng: &mut SplitMix64) -> f64 {
+    (0.15 * normal(rng)).exp()
+}
+
+fn mixes() -> Vec<Mix> {
+    vec![
+        Mix {
+            name: "wan2.7-videoedit, on-model: run time follows the request",
+            model: &[
+                "requests: 1080P 60 % / 720P 40 %; parameters.duration 2-10 s (uniform) given in 70 %,",
+                "  omitted in 30 % (output = input video 2-10 s, unknown to the poller)",
+                "run = (40 s + r x output s) x account factor x task noise, r = 10 (720P) / 21 (1080P) s/s",
+                "  [our prior assumes 30 s + 12 / 24 s/s]; account factor lognormal sigma 0.15, task noise sigma 0.08",
+                "queue: 75 % start 1-5 s after submission, 25 % wait for a slot: uniform 1-180 s",
+                "3 % fail 3-20 s after submission (never run); 3 % stragglers run 1.5-3x longer",
+            ],
+            family: Family::VideoEdit27,
+            account: speed,
+            task: |rng, account| {
+                let (request, input_s, run) = wan27_request(rng);
+                let run = run * account * (0.08 * normal(rng)).exp();
+                let (timeline, succeeded) = timeline(rng, run, 0.25, 180.0);
+                Task {
+                    request,
+                    timeline,
+                    succeeded,
+                    input_s,
+                }
+            },
+        },
+        Mix {
+            name: "wan2.7-videoedit, off-model: run time independent of the request",
+            model: &[
+                "requests as above; run = uniform 60-300 s whatever the request (no account factor)",
+                "queue, failures and stragglers as above",
+            ],
+            family: Family::VideoEdit27,
+            account: |_| 1.0,
+            task: |rng, _| {
+                let (request, input_s, _) = wan27_request(rng);
+                let run = uniform(rng, 60.0, 300.0);
+                let (timeline, succeeded) = timeline(rng, run, 0.25, 180.0);
+                Task {
+                    request,
+                    timeline,
+                    succeeded,
+                    input_s,
+                }
+            },
+        },
+        Mix {
+            name: "wan2.1-vace-plus, on-model: run time follows the function",
+            model: &[
+                "requests: the five functions equally often, default size",
+                "run = base(function) x account factor x task noise; base: image_reference 330 s, video_extension 420 s,",
+                "  video_repainting 480 s, video_outpainting 420 s, video_edit 510 s [our prior: 360/390/450/450/480 s];",
+                "  account factor lognormal sigma 0.15, task noise sigma 0.08",
+                "queue: 60 % start 1-5 s after submission, 40 % wait for a slot (2 run at once): uniform 1-420 s",
+                "3 % fail 3-20 s after submission (never run); 3 % stragglers run 1.5-3x longer",
+            ],
+            family: Family::Vace,
+            account: speed,
+            task: |rng, account| {
+                let (request, base) = vace_request(rng);
+                let run = base * account * (0.08 * normal(rng)).exp();
+                let (timeline, succeeded) = timeline(rng, run, 0.4, 420.0);
+                Task {
+                    request,
+                    timeline,
+                    succeeded,
+                    input_s: 5.0,
+                }
+            },
+        },
+        Mix {
+            name: "wan2.1-vace-plus, off-model: run time independent of the request",
+            model: &[
+                "requests as above; run = uniform 300-600 s whatever the request (no account factor)",
+                "queue, failures and stragglers as above",
+            ],
+            family: Family::Vace,
+            account: |_| 1.0,
+            task: |rng, _| {
+                let (request, _) = vace_request(rng);
+                let run = uniform(rng, 300.0, 600.0);
+                let (timeline, succeeded) = timeline(rng, run, 0.4, 420.0);
+                Task {
+                    request,
+                    timeline,
+                    succeeded,
+                    input_s: 5.0,
+                }
+            },
+        },
+    ]
+}
+
+const POLICIES: [&str; 7] = [
+    "wanedit Poller, prior only",
+    "wanedit Poller + 20-task history",
+    "  same, status only (no times)",
+    "  same, input length known",
+    "elapsed-only (for_model)",
+    "fixed 15 s",
+    "Python SDK 1,1,2,2,2,4,4,4,5...",
+];
 
 fn main() {
-    let families: [Family; 2] = [
-        (
-            "wan2.1-vace-plus (documented: ~5-10 min)",
-            PollSchedule::vace(),
-            (300.0, 420.0, 600.0),
-            vec![
-                Mix {
-                    name: "typical: 5-10 min peaking at 7, 3% early failures, 5% overdue",
-                    sample: |r| with_failures_and_stragglers(r, 300.0, 420.0, 600.0),
-                },
-                Mix {
-                    name: "flat: uniform 5-10 min",
-                    sample: |r| uniform(r, 300.0, 600.0),
-                },
-                Mix {
-                    name: "off-model: uniform 1-20 min",
-                    sample: |r| uniform(r, 60.0, 1200.0),
-                },
-            ],
-        ),
-        (
-            "wan2.7-videoedit (documented: ~1-5 min)",
-            PollSchedule::wan27(),
-            (60.0, 120.0, 300.0),
-            vec![
-                Mix {
-                    name: "typical: 1-5 min peaking at 2, 3% early failures, 5% overdue",
-                    sample: |r| with_failures_and_stragglers(r, 60.0, 120.0, 300.0),
-                },
-                Mix {
-                    name: "flat: uniform 1-5 min",
-                    sample: |r| uniform(r, 60.0, 300.0),
-                },
-                Mix {
-                    name: "off-model: uniform 10 s-10 min",
-                    sample: |r| uniform(r, 10.0, 600.0),
-                },
-            ],
-        ),
-    ];
+    println!("Polling replayed over {ACCOUNTS} accounts x {MEASURED} measured tasks per mix (each account's {HISTORY} earlier tasks are the history); seeded.");
+    println!("requests = polls per task until the final status is seen; delay = final status to the poll that sees it.");
+    println!("Our poller reads the request and re-anchors at scheduled_time when an answer shows RUNNING");
+    println!("(\"status only\": answers without submit/scheduled_time, so the start is bracketed between two polls).");
+    println!("goal: fewer requests than fixed 15 s AND a lower mean delay than the Python SDK.");
     let fixed = FixedInterval(Duration::from_secs(15));
-    println!("Polling schedules replayed over {TASKS} simulated tasks per mix (seeded).");
-    println!("requests = polls per task until the final status is seen; delay = final status to the poll that sees it.\n");
-    for (family, ours, (lo, mode, hi), mixes) in &families {
-        println!("## {family}");
-        for mix in mixes {
-            let mut rng = SplitMix64(0x5eed_0001);
-            let durations: Vec<f64> = (0..TASKS).map(|_| (mix.sample)(&mut rng)).collect();
-            println!("\n{}", mix.name);
-            println!(
-                "| schedule                     | requests/task | mean delay s | p95 delay s |"
-            );
-            println!(
-                "|------------------------------|--------------:|-------------:|------------:|"
-            );
-            let rows: [(&str, &dyn Schedule); 3] = [
-                ("wanedit (hazard-based)", ours),
-                ("fixed 15 s", &fixed),
-                ("Python SDK 1,1,2,2,2,4,4,4,5…", &SdkSchedule),
-            ];
-            for (name, schedule) in rows {
-                let s = evaluate(schedule, &durations);
-                println!(
-                    "| {name:<28} | {:>13.1} | {:>12.2} | {:>11.2} |",
-                    s.mean_requests, s.mean_delay_s, s.p95_delay_s
-                );
+    for (i, mix) in mixes().iter().enumerate() {
+        let mut rng = SplitMix64(0x5eed_0100 + i as u64);
+        let mut outcomes: Vec<Vec<PollOutcome>> = vec![Vec::new(); POLICIES.len()];
+        let model = match mix.family {
+            Family::Vace => "wan2.1-vace-plus",
+            Family::VideoEdit27 => "wan2.7-videoedit",
+        };
+        let elapsed_only = PollSchedule::for_model(model);
+        for _ in 0..ACCOUNTS {
+            let account = (mix.account)(&mut rng);
+            let earlier: Vec<Task> = (0..HISTORY)
+                .map(|_| (mix.task)(&mut rng, account))
+                .filter(|t| t.succeeded)
+                .collect();
+            let past = |probed: bool| -> Vec<PastTask> {
+                earlier
+                    .iter()
+                    .map(|t| {
+                        let request = if probed {
+                            t.request.with_input_video_s(t.input_s)
+                        } else {
+                            t.request
+                        };
+                        PastTask::new(request, t.timeline.end_s - t.timeline.start_s)
+                    })
+                    .collect()
+            };
+            let (history, history_probed) = (past(false), past(true));
+            for _ in 0..MEASURED {
+                let task = (mix.task)(&mut rng, account);
+                let prior = Poller::new(task.request);
+                let learned = prior.clone().with_history(&history);
+                let probed = Poller::new(task.request.with_input_video_s(task.input_s))
+                    .with_history(&history_probed);
+                let end = task.timeline.end_s;
+                let rows = [
+                    replay_poller(&prior, &task.timeline, true),
+                    replay_poller(&learned, &task.timeline, true),
+                    replay_poller(&learned, &task.timeline, false),
+                    replay_poller(&probed, &task.timeline, true),
+                    replay(&elapsed_only as &dyn Schedule, end),
+                    replay(&fixed, end),
+                    replay(&SdkSchedule, end),
+                ];
+                for (o, row) in outcomes.iter_mut().zip(rows) {
+                    o.push(row);
+                }
             }
         }
-        learned(ours, *lo, *mode, *hi);
-        println!();
+        println!("\n## {}", mix.name);
+        for line in mix.model {
+            println!("   {line}");
+        }
+        println!(
+            "| policy                           | requests/task | mean delay s | p95 delay s |"
+        );
+        println!(
+            "|----------------------------------|--------------:|-------------:|------------:|"
+        );
+        let stats: Vec<PollStats> = outcomes.iter().map(|o| PollStats::of(o)).collect();
+        for (name, s) in POLICIES.iter().zip(&stats) {
+            if mix.family == Family::Vace && name.contains("input length") {
+                continue; // VACE output is always 5 s: nothing to probe.
+            }
+            println!(
+                "| {name:<32} | {:>13.1} | {:>12.2} | {:>11.2} |",
+                s.mean_requests, s.mean_delay_s, s.p95_delay_s
+            );
+        }
+        let (fixed_req, sdk_delay) = (stats[5].mean_requests, stats[6].mean_delay_s);
+        let mut checks = vec![(0, "prior only"), (1, "with history")];
+        if mix.family == Family::VideoEdit27 {
+            checks.push((3, "history + input length"));
+        }
+        for (k, label) in checks {
+            let s = stats[k];
+            let fewer = s.mean_requests < fixed_req;
+            let sooner = s.mean_delay_s < sdk_delay;
+            println!(
+                "goal, {label}: {} ({} requests than fixed 15 s, {} mean delay than the SDK)",
+                if fewer && sooner { "MET" } else { "not met" },
+                if fewer { "fewer" } else { "more" },
+                if sooner { "lower" } else { "higher" },
+            );
+        }
     }
 }

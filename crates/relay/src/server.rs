@@ -244,11 +244,17 @@ fn relay_config(state: &AppState) -> serde_json::Value {
         .upstreams
         .iter()
         .map(|u| {
-            json!({
+            let mut entry = json!({
                 "name": u.name,
                 "holds_key": u.key.holds_key(),
                 "list_enabled": !u.key.holds_real_key() || state.config.enable_list,
-            })
+            });
+            // The in-process simulator's clock speed (`--sim-time-scale`), so a browser polls
+            // on the simulated clock instead of DashScope's.
+            if let (Some(scale), true) = (state.config.sim_time_scale, u.name == "sim") {
+                entry["time_scale"] = json!(scale);
+            }
+            entry
         })
         .collect();
     json!({

@@ -1,8 +1,8 @@
 //! What buttons do: submit, poll, cancel, list, read and upload local files, copy.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use wanedit_core::task::{TaskListQuery, TaskResponse};
+use serde_json::json;
+use wanedit_core::task::{TaskListQuery, TaskResponse, TaskStatus};
 use web_sys::{AbortController, Blob};
 
 use super::{Ctx, FormState, LocalFile, SubmitState, Upload};
@@ -21,7 +21,7 @@ pub fn submit(ctx: Ctx, form: FormState) {
     let upstream = ctx.settings.with_untracked(|s| s.upstream.clone());
     let conn = ctx.conn(&upstream);
     form.submit.set(SubmitState::Sending);
-    spawn_local(async move {
+    ctx.spawn(async move {
         match api::submit(&conn, &checked.body).await {
             Ok(created) => {
                 let id = created.output.task_id.clone();
@@ -35,6 +35,20 @@ pub fn submit(ctx: Ctx, form: FormState) {
                 ctx.tasks.update(|ts| tasks::upsert(ts, record));
                 ctx.save_tasks();
                 form.submit.set(SubmitState::Done(id.clone()));
+                ctx.emit(
+                    "submitted",
+                    json!({
+                        "taskId": id,
+                        "operation": form.op.slug(),
+                        "model": checked.body.get("model"),
+                        "requestId": created.request_id,
+                        "body": checked.body,
+                    }),
+                );
+                ctx.emit(
+                    "status",
+                    json!({"taskId": id, "status": created.output.task_status, "task": created}),
+                );
                 watch(ctx, id, false);
             }
             Err(e) => form
@@ -44,15 +58,43 @@ pub fn submit(ctx: Ctx, form: FormState) {
     });
 }
 
-/// Applies a query answer to the stored task.
+/// Applies a query answer to the stored task, and tells an embedding page when its status
+/// changed.
 fn apply(ctx: Ctx, task_id: &str, task: &TaskResponse) {
     let now = api::now_ms();
+    let mut before = None;
     ctx.tasks.update(|ts| {
         if let Some(t) = ts.iter_mut().find(|t| t.task_id == task_id) {
+            before = Some(t.status.clone());
             t.apply(task, now);
         }
     });
     ctx.save_tasks();
+    let status = &task.output.task_status;
+    if before.as_ref() == Some(status) || !ctx.embedded() {
+        return;
+    }
+    ctx.emit(
+        "status",
+        json!({"taskId": task_id, "status": status, "task": task}),
+    );
+    match status {
+        TaskStatus::Succeeded => ctx.emit(
+            "succeeded",
+            json!({"taskId": task_id, "videoUrl": task.output.video_url, "task": task}),
+        ),
+        TaskStatus::Failed | TaskStatus::Canceled | TaskStatus::Unknown => ctx.emit(
+            "failed",
+            json!({
+                "taskId": task_id,
+                "status": status,
+                "code": task.output.code,
+                "message": task.output.message,
+                "task": task,
+            }),
+        ),
+        _ => {}
+    }
 }
 
 fn set_poll_error(ctx: Ctx, task_id: &str, error: Option<String>) {
@@ -82,7 +124,7 @@ pub fn watch(ctx: Ctx, task_id: String, check_first: bool) {
     let signal = controller.signal();
     ctx.watching
         .update_value(|w| drop(w.insert(task_id.clone(), controller)));
-    spawn_local(async move {
+    ctx.spawn(async move {
         let conn = ctx.conn(&record.upstream);
         let mut done = false;
         if check_first {
@@ -104,6 +146,7 @@ pub fn watch(ctx: Ctx, task_id: String, check_first: bool) {
                 &task_id,
                 WaitOptions {
                     model: record.model.clone(),
+                    request: record.request.clone(),
                     submitted_at_ms: record.submitted_ms,
                     history,
                     on_update: Box::new(move |task| apply(ctx, &id, task)),
@@ -134,7 +177,7 @@ pub fn check_now(ctx: Ctx, task_id: String) {
         return;
     };
     let conn = ctx.conn(&upstream);
-    spawn_local(async move {
+    ctx.spawn(async move {
         match api::get(&conn, &task_id).await {
             Ok(task) => {
                 apply(ctx, &task_id, &task);
@@ -165,7 +208,7 @@ pub fn cancel(ctx: Ctx, task_id: String) {
     };
     let conn = ctx.conn(&upstream);
     note(ctx, &task_id, None);
-    spawn_local(async move {
+    ctx.spawn(async move {
         match api::cancel(&conn, &task_id).await {
             Ok(()) => {
                 if let Ok(task) = api::get(&conn, &task_id).await {
@@ -196,7 +239,7 @@ pub fn load_account(ctx: Ctx, status: RwSignal<Option<String>>) {
     let upstream = ctx.settings.with_untracked(|s| s.upstream.clone());
     let conn = ctx.conn(&upstream);
     status.set(Some(ctx.t().loading.to_string()));
-    spawn_local(async move {
+    ctx.spawn(async move {
         match api::list(&conn, &TaskListQuery::default()).await {
             Ok(list) => {
                 let mut added = 0;
@@ -266,7 +309,7 @@ pub fn accept_file(
     });
     form.values
         .update(|v| v.set_media(field, index, String::new()));
-    spawn_local(async move {
+    ctx.spawn(async move {
         let probed = crate::probe::probe_blob(&blob).await;
         // The file is checked against its role and against the form's other local files
         // (a mask against its video, two clips together) before anything is uploaded.
@@ -342,7 +385,7 @@ pub fn upload(ctx: Ctx, form: FormState, field: Field, index: Option<usize>) {
     let stamp = format!("{:x}", api::now_ms() as u64);
     let name = upload_name(&file.name, &stamp, file.info.as_ref().map(|i| i.format));
     update_file(form, field, index, |f| f.upload = Upload::Sending(0.0));
-    spawn_local(async move {
+    ctx.spawn(async move {
         let progress = Box::new(move |p: f64| {
             update_file(form, field, index, |f| {
                 if matches!(f.upload, Upload::Sending(_)) {
@@ -404,7 +447,7 @@ pub fn copy(ctx: Ctx, form: FormState, text: String) {
         return;
     };
     let promise = window.navigator().clipboard().write_text(&text);
-    spawn_local(async move {
+    ctx.spawn(async move {
         let ok = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
         let t = ctx.t();
         form.note
@@ -424,10 +467,7 @@ pub fn use_as_input(ctx: Ctx, op: Op, url: &str) {
             .update(|v| v.set_media(field, None, value.clone()));
     }
     ctx.active.set(op);
-    if let Some(el) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("editor"))
-    {
+    if let Some(el) = ctx.element("editor") {
         el.scroll_into_view();
     }
 }

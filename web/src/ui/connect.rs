@@ -21,7 +21,13 @@ pub fn Connect() -> impl IntoView {
         ctx.relay
             .with(|r| r.upstream(&name).is_some_and(|u| u.holds_key))
     });
+    // An embedded editor keeps keys in memory only, and its host chooses the upstream and who
+    // holds the key (attributes), so those controls are the app's alone.
+    let embedded = ctx.embedded();
     let store_secrets = move || {
+        if embedded {
+            return;
+        }
         let keep = remember.get_untracked();
         storage::set_secret(settings::API_KEY_KEY, &ctx.api_key.get_untracked(), keep);
         storage::set_secret(
@@ -32,10 +38,17 @@ pub fn Connect() -> impl IntoView {
     };
 
     view! {
-        <section class="panel connect" aria-labelledby="connect-h">
+        <section
+            class="panel connect"
+            aria-labelledby="connect-h"
+            hidden=rx(move || {
+                embedded && key_mode.get() == KeyMode::Relay && !ctx.relay.with(|r| r.requires_token)
+                    && ctx.relay.with(|r| r.reachable)
+            })
+        >
             <h2 id="connect-h">{ctx.tr(|s| s.connect)}</h2>
             <div class="connect-grid">
-                <div class="field">
+                <div class="field" hidden=embedded>
                     <label for="upstream">{ctx.tr(|s| s.upstream)}</label>
                     <select
                         id="upstream"
@@ -64,7 +77,7 @@ pub fn Connect() -> impl IntoView {
                         })}
                     </select>
                 </div>
-                <fieldset class="field key-mode">
+                <fieldset class="field key-mode" hidden=embedded>
                     <legend>{ctx.tr(|s| s.key_handling)}</legend>
                     <label class="inline">
                         <input
@@ -107,7 +120,7 @@ pub fn Connect() -> impl IntoView {
                                 store_secrets();
                             }
                         />
-                        <label class="inline">
+                        <label class="inline" hidden=embedded>
                             <input
                                 type="checkbox"
                                 id="remember-key"
@@ -120,7 +133,7 @@ pub fn Connect() -> impl IntoView {
                             />
                             {ctx.tr(|s| s.remember)}
                         </label>
-                        <p class="hint">
+                        <p class="hint" hidden=embedded>
                             {rx(move || {
                                 if remember.get() {
                                     ctx.t().key_local_note
@@ -156,7 +169,7 @@ pub fn Connect() -> impl IntoView {
                         />
                     </div>
                 </Show>
-                <div class="field">
+                <div class="field" hidden=embedded>
                     <label for="workspace">{ctx.tr(|s| s.workspace)}</label>
                     <input
                         id="workspace"

@@ -18,17 +18,16 @@ use crate::media::Outpaint;
 #[component]
 pub fn Editor() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let focus_tab = |op: Op| {
-        if let Some(el) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.get_element_by_id(&format!("tab-{}", op.slug())))
+    let focus_tab = move |op: Op| {
+        if let Some(el) = ctx
+            .element(&format!("tab-{}", op.slug()))
             .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
         {
             let _ = el.focus();
         }
     };
     let on_key = move |ev: web_sys::KeyboardEvent| {
-        let ops = Op::ALL;
+        let ops = ctx.ops.get_untracked();
         let i = ops
             .iter()
             .position(|o| *o == ctx.active.get_untracked())
@@ -52,6 +51,7 @@ pub fn Editor() -> impl IntoView {
                     .into_iter()
                     .map(|op| {
                         let selected = move || ctx.active.get() == op;
+                        let offered = move || ctx.ops.with(|ops| ops.contains(&op));
                         view! {
                             <button
                                 type="button"
@@ -61,6 +61,7 @@ pub fn Editor() -> impl IntoView {
                                 aria-selected=rx(move || if selected() { "true" } else { "false" })
                                 tabindex=rx(move || if selected() { "0" } else { "-1" })
                                 class:active=selected
+                                hidden=rx(move || !offered())
                                 on:click=move |_| ctx.active.set(op)
                             >
                                 {ctx.op_name(op)}
@@ -328,7 +329,7 @@ fn FrameGrab(form: FormState) -> impl IntoView {
     let video_ref = NodeRef::<html::Video>::new();
     let grab = move |field: Field, name: &'static str| {
         let Some(video) = video_ref.get() else { return };
-        leptos::task::spawn_local(async move {
+        ctx.spawn(async move {
             match frame_png(&video).await {
                 Some(blob) => {
                     status.set(None);

@@ -2,12 +2,15 @@
 
 pub(crate) mod actions;
 mod connect;
+pub mod embed;
 mod fields;
 mod form;
 mod media_input;
 mod tasks_view;
 
+use std::cell::Cell;
 use std::collections::HashMap;
+use std::rc::Rc;
 use std::time::Duration;
 
 use leptos::prelude::*;
@@ -15,7 +18,10 @@ use wanedit_core::media::MediaInfo;
 use wanedit_core::region::Region;
 use web_sys::{AbortController, Blob};
 
+use leptos::reactive::owner::{Owner, WeakOwner};
+
 use crate::api::{self, Conn};
+use crate::embed_options::{namespaced, EmbedOptions};
 use crate::forms::{self, Checked, Field, FormValues, LocalMedia, Op};
 use crate::i18n::{self, Lang, Strings};
 use crate::settings::{self, RelayConfig, Settings};
@@ -161,6 +167,16 @@ pub struct Ctx {
     pub now: RwSignal<f64>,
     /// The waits running, by task id.
     pub watching: StoredValue<HashMap<String, AbortController>, LocalStorage>,
+    /// The operations offered (the tabs), in `Op::ALL` order.
+    pub ops: RwSignal<Vec<Op>>,
+    /// The relay's root URL (`https://relay.example.com`); `None`: this page's origin.
+    pub relay_root: RwSignal<Option<String>>,
+    /// Whether the upstream was given (an embed's `relay` URL names it) rather than chosen.
+    pub fixed_upstream: RwSignal<bool>,
+    /// The host page, when the editor is embedded (`embed.js`).
+    pub embed: StoredValue<Option<embed::Host>, LocalStorage>,
+    /// The app's reactive owner (weak: it must not keep itself alive), for [`Ctx::spawn`].
+    pub owner: StoredValue<Option<WeakOwner>, LocalStorage>,
 }
 
 impl Ctx {
@@ -198,19 +214,31 @@ impl Ctx {
         self.forms.with_value(|f| f[i])
     }
 
+    /// The relay's root URL: the embed's `relay`, or this page's origin.
+    pub fn relay_root(&self) -> String {
+        self.relay_root.get_untracked().unwrap_or_else(|| {
+            web_sys::window()
+                .and_then(|w| w.location().origin().ok())
+                .unwrap_or_default()
+        })
+    }
+
     /// How to reach `upstream` with the current key, workspace and token.
     pub fn conn(&self, upstream: &str) -> Conn {
         let s = self.settings.get_untracked();
-        let origin = web_sys::window()
-            .and_then(|w| w.location().origin().ok())
-            .unwrap_or_default();
+        let root = self.relay_root();
         let token = self.relay_token.get_untracked();
-        let time_scale = storage::get(DEBUG_TIME_SCALE_KEY)
-            .and_then(|v| v.parse::<f64>().ok())
+        // The relay publishes its simulator's clock speed; the debug key is for simulators
+        // reached some other way.
+        let published = self
+            .relay
+            .with_untracked(|r| r.upstream(upstream).and_then(|u| u.time_scale));
+        let time_scale = published
+            .or_else(|| storage::get(DEBUG_TIME_SCALE_KEY).and_then(|v| v.parse::<f64>().ok()))
             .filter(|v| v.is_finite() && *v > 0.0)
             .unwrap_or(1.0);
         Conn {
-            base_url: format!("{origin}/{upstream}"),
+            base_url: format!("{root}/{upstream}"),
             api_key: settings::key_to_send(s.key_mode, &self.api_key.get_untracked()),
             workspace: Some(s.workspace.trim().to_string()).filter(|w| !w.is_empty()),
             relay_token: Some(token.trim().to_string()).filter(|t| !t.is_empty()),
@@ -222,7 +250,78 @@ impl Ctx {
     /// known).
     pub fn save_tasks(&self) {
         self.tasks
-            .with_untracked(|t| storage::set(tasks::STORAGE_KEY, &tasks::save(t)));
+            .with_untracked(|t| self.store_set(tasks::STORAGE_KEY, &tasks::save(t)));
+    }
+
+    /// Whether the editor is embedded in a host page.
+    pub fn embedded(&self) -> bool {
+        self.embed.with_value(Option::is_some)
+    }
+
+    /// Reads the app's `key` from `localStorage`: the page's own keys for the app; for an
+    /// embedded editor only with a `storage-key`, under its namespace.
+    pub fn store_get(&self, key: &str) -> Option<String> {
+        match self
+            .embed
+            .with_value(|e| e.as_ref().map(|h| h.storage_key.clone()))
+        {
+            None => storage::get(key),
+            Some(Some(ns)) => storage::get(&namespaced(&ns, key)),
+            Some(None) => None,
+        }
+    }
+
+    /// Writes the app's `key` (see [`Ctx::store_get`]).
+    pub fn store_set(&self, key: &str, value: &str) {
+        match self
+            .embed
+            .with_value(|e| e.as_ref().map(|h| h.storage_key.clone()))
+        {
+            None => storage::set(key, value),
+            Some(Some(ns)) => storage::set(&namespaced(&ns, key), value),
+            Some(None) => {}
+        }
+    }
+
+    /// The element with `id` in this editor (its shadow root when embedded).
+    pub fn element(&self, id: &str) -> Option<web_sys::Element> {
+        match self
+            .embed
+            .with_value(|e| e.as_ref().map(|h| h.root.clone()))
+        {
+            Some(root) => root.get_element_by_id(id),
+            None => web_sys::window()?.document()?.get_element_by_id(id),
+        }
+    }
+
+    /// Sends `wanedit-<name>` to the host page (embedded editors only).
+    pub fn emit(&self, name: &str, detail: serde_json::Value) {
+        self.embed.with_value(|e| {
+            if let Some(host) = e {
+                host.emit(name, &detail);
+            }
+        });
+    }
+
+    /// Runs `task` under the app's owner, cancelled when the owner is cleaned up (an
+    /// unmounted embedded editor): no continuation ever touches a disposed signal.
+    pub fn spawn(&self, task: impl std::future::Future<Output = ()> + 'static) {
+        let owner = self
+            .owner
+            .try_with_value(|o| o.as_ref().and_then(WeakOwner::upgrade))
+            .flatten();
+        if let Some(owner) = owner {
+            owner.with(|| leptos::task::spawn_local_scoped_with_cancellation(task));
+        }
+    }
+
+    /// Stops every wait in flight.
+    pub fn stop_all(&self) {
+        if let Some(watching) = self.watching.try_update_value(std::mem::take) {
+            for controller in watching.into_values() {
+                controller.abort();
+            }
+        }
     }
 }
 
@@ -242,18 +341,35 @@ pub const DEBUG_TIME_SCALE_KEY: &str = "wanedit.debug.timeScale";
 
 /// Mounts the app on `<body>`.
 pub fn mount() {
-    leptos::mount::mount_to_body(App);
+    leptos::mount::mount_to_body(|| app(None));
 }
 
-#[component]
-fn App() -> impl IntoView {
-    let mut initial = Settings::load(storage::get(settings::SETTINGS_KEY).as_deref());
-    if storage::get(settings::SETTINGS_KEY).is_none() {
+/// What an embedded editor starts with: its host, its options, and where to put its [`Ctx`]
+/// (for the handle `embed.js` holds).
+pub type EmbedStart = (embed::Host, EmbedOptions, Rc<Cell<Option<Ctx>>>);
+
+/// The app: the whole page, or an editor embedded in a host page (`embed`).
+pub fn app(embed: Option<EmbedStart>) -> impl IntoView {
+    let (host, options, ctx_out) = match embed {
+        Some((host, options, out)) => (Some(host), Some(options), Some(out)),
+        None => (None, None, None),
+    };
+    let embedded = host.is_some();
+    let ns = host.as_ref().map(|h| h.storage_key.clone());
+    let load = |key: &str| match &ns {
+        None => storage::get(key),
+        Some(Some(ns)) => storage::get(&namespaced(ns, key)),
+        Some(None) => None,
+    };
+    let stored_settings = load(settings::SETTINGS_KEY);
+    let mut initial = Settings::load(stored_settings.as_deref());
+    if stored_settings.is_none() {
         let tag = web_sys::window()
             .and_then(|w| w.navigator().language())
             .unwrap_or_default();
         initial.lang = Lang::from_tag(&tag);
     }
+    let stored_tasks = tasks::load(load(tasks::STORAGE_KEY).as_deref());
     let settings = RwSignal::new(initial);
     let lang = Memo::new(move |_| settings.with(|s| s.lang));
     let region = Memo::new(move |_| settings.with(|s| forms::region_of(&s.upstream)));
@@ -263,27 +379,52 @@ fn App() -> impl IntoView {
             .map(|op| FormState::new(*op, region))
             .collect(),
     );
+    // An embedded editor's key lives in memory only (the host page's storage is not ours).
+    let secret = |key: &str| {
+        if embedded {
+            String::new()
+        } else {
+            storage::get_secret(key)
+        }
+    };
     let ctx = Ctx {
         settings,
         lang,
         region,
-        api_key: RwSignal::new(storage::get_secret(settings::API_KEY_KEY)),
-        relay_token: RwSignal::new(storage::get_secret(settings::RELAY_TOKEN_KEY)),
+        api_key: RwSignal::new(secret(settings::API_KEY_KEY)),
+        relay_token: RwSignal::new(secret(settings::RELAY_TOKEN_KEY)),
         relay: RwSignal::new(RelayConfig::fallback()),
         relay_loaded: RwSignal::new(false),
-        tasks: RwSignal::new(tasks::load(storage::get(tasks::STORAGE_KEY).as_deref())),
+        tasks: RwSignal::new(stored_tasks),
         task_notes: RwSignal::new(HashMap::new()),
         active: RwSignal::new(Op::ImageReference),
         forms,
         now: RwSignal::new(api::now_ms()),
         watching: StoredValue::new_local(HashMap::new()),
+        ops: RwSignal::new(Op::ALL.to_vec()),
+        relay_root: RwSignal::new(None),
+        fixed_upstream: RwSignal::new(false),
+        embed: StoredValue::new_local(host),
+        owner: StoredValue::new_local(Owner::current().map(|o| o.downgrade())),
     };
     provide_context(ctx);
+    if let Some(mut options) = options {
+        // The storage key was read above.
+        options.storage_key = None;
+        embed::apply(ctx, options);
+        embed::watch_validation(ctx);
+    }
+    if let Some(out) = ctx_out {
+        out.set(Some(ctx));
+    }
 
-    // Settings are stored whenever they change; the language also sets <html lang>.
+    // Settings are stored whenever they change; the app's language also sets <html lang>.
     Effect::new(move |_| {
         let s = settings.get();
-        storage::set(settings::SETTINGS_KEY, &s.to_json());
+        ctx.store_set(settings::SETTINGS_KEY, &s.to_json());
+        if embedded {
+            return;
+        }
         if let Some(html) = web_sys::window()
             .and_then(|w| w.document())
             .and_then(|d| d.document_element())
@@ -292,14 +433,50 @@ fn App() -> impl IntoView {
         }
     });
 
-    let _ = set_interval_with_handle(move || ctx.now.set(api::now_ms()), Duration::from_secs(1));
+    // The clock of elapsed times and countdowns; it and every wait stop with the owner.
+    let clock =
+        set_interval_with_handle(move || ctx.now.set(api::now_ms()), Duration::from_secs(1)).ok();
+    on_cleanup(move || {
+        if let Some(clock) = clock {
+            clock.clear();
+        }
+        ctx.stop_all();
+    });
 
-    leptos::task::spawn_local(async move {
-        let config = api::relay_config().await;
-        let upstream = settings.with_untracked(|s| s.pick_upstream(&config.upstreams));
+    load_relay(ctx, true);
+
+    view! {
+        <div class="wanedit" lang=rx(move || lang.get().tag())>
+            {(!embedded).then(|| view! { <Header /> })}
+            <connect::Connect />
+            <main class="layout">
+                <form::Editor />
+                <tasks_view::TaskList />
+            </main>
+        </div>
+    }
+}
+
+/// Reads the relay's configuration, picks the upstream, then (`first`) resumes polling of
+/// every unfinished task and marks the editor ready.
+pub(crate) fn load_relay(ctx: Ctx, first: bool) {
+    let root = ctx.relay_root();
+    ctx.spawn(async move {
+        let config = api::relay_config(&root).await;
+        if ctx.relay_root() != root {
+            return; // The relay changed meanwhile; its own load is under way.
+        }
+        if !ctx.fixed_upstream.get_untracked() {
+            let upstream = ctx
+                .settings
+                .with_untracked(|s| s.pick_upstream(&config.upstreams));
+            ctx.settings.update(|s| s.upstream = upstream);
+        }
         ctx.relay.set(config);
-        settings.update(|s| s.upstream = upstream);
         ctx.relay_loaded.set(true);
+        if !first {
+            return;
+        }
         // Reloading resumes polling of every unfinished task.
         let unfinished: Vec<String> = ctx.tasks.with_untracked(|ts| {
             ts.iter()
@@ -310,9 +487,20 @@ fn App() -> impl IntoView {
         for id in unfinished {
             actions::watch(ctx, id, true);
         }
-        mark_ready();
+        if ctx.embedded() {
+            ctx.emit("ready", serde_json::json!({}));
+        } else {
+            mark_ready();
+        }
     });
+}
 
+/// The app's title and language choice (not shown when embedded: the host sets `lang`).
+#[component]
+fn Header() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let lang = ctx.lang;
+    let settings = ctx.settings;
     view! {
         <a class="skip" href="#editor">{rx(move || if lang.get() == Lang::Zh { "跳到编辑" } else { "Skip to the editor" })}</a>
         <header class="top">
@@ -342,11 +530,6 @@ fn App() -> impl IntoView {
                 </select>
             </div>
         </header>
-        <connect::Connect />
-        <main class="layout">
-            <form::Editor />
-            <tasks_view::TaskList />
-        </main>
     }
 }
 

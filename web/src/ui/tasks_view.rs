@@ -132,7 +132,15 @@ fn row(ctx: Ctx, r: TaskRecord) -> impl IntoView {
                 None => ctx.t().expired.to_string(),
             }
         };
-        let target = RwSignal::new(Op::VideoRepainting);
+        // Only the operations this editor offers that read a video.
+        let targets: Vec<Op> = ctx.ops.with_untracked(|ops| {
+            ops.iter()
+                .copied()
+                .filter(|op| FormValues::with_input_video(*op, "").is_some())
+                .collect()
+        });
+        let first = targets.first().copied();
+        let target = RwSignal::new(first.unwrap_or(Op::VideoRepainting));
         let url_use = url.clone();
         let select_id = format!("use-{}", r.task_id);
         view! {
@@ -145,7 +153,7 @@ fn row(ctx: Ctx, r: TaskRecord) -> impl IntoView {
                     " · "
                     <span class="expiry">{countdown}</span>
                 </p>
-                <div class="use-as-input">
+                <div class="use-as-input" hidden=first.is_none()>
                     <label for=select_id.clone()>{t.use_in}</label>
                     <select
                         id=select_id
@@ -155,11 +163,10 @@ fn row(ctx: Ctx, r: TaskRecord) -> impl IntoView {
                             }
                         }
                     >
-                        {Op::ALL
+                        {targets
                             .into_iter()
-                            .filter(|op| FormValues::with_input_video(*op, "").is_some())
                             .map(|op| view! {
-                                <option value=op.slug() selected=op == Op::VideoRepainting>
+                                <option value=op.slug() selected=Some(op) == first>
                                     {op_name(lang, op)}
                                 </option>
                             })

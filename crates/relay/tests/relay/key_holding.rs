@@ -277,3 +277,23 @@ async fn simulate_mode_holds_the_demo_key() {
     let (exit, _) = relay.stop();
     assert!(exit.success());
 }
+
+/// The in-process simulator's clock speed is published for the browser's polling, only on
+/// its own upstream.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn simulate_mode_publishes_its_clock_speed() {
+    let relay = start_relay(&["--simulate", "--sim-time-scale", "30"], &[]);
+    let (_, _, config) = json_of(
+        client()
+            .get(relay.url("/api/relay/config"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let upstreams = config["upstreams"].as_array().unwrap();
+    let scale =
+        |name: &str| upstreams.iter().find(|u| u["name"] == name).unwrap()["time_scale"].clone();
+    assert_eq!(scale("sim"), serde_json::json!(30.0));
+    assert_eq!(scale("intl"), serde_json::Value::Null);
+}
