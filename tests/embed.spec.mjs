@@ -452,6 +452,75 @@ describe('embedded editor (<wanedit-editor>, mount())', () => {
     });
   });
 
+  test('bad options and attributes are errors naming them; the editor keeps its last good values', T, async () => {
+    await withHostPage(
+      'embed-bad-input',
+      'one-editor.html',
+      async ({ page }) => {
+        await withTimeout(page.evaluate(() => customElements.whenDefined('wanedit-editor').then(() => document.querySelector('#ed').ready)), 'editor ready');
+        // mount(): each bad option rejects with an Error that names the option; nothing is mounted.
+        const rejections = await page.evaluate(async (src) => {
+          const { mount } = await import(src);
+          const cases = [
+            { operations: 'video_edit inpaint' },
+            { lang: 'fr' },
+            { keyMode: 'mine' },
+            { relay: 'ftp://relay.example.com/intl' },
+            { body: '{"model": "wan2.7-videoedit"' },
+            { operations: 'video_edit', body: { model: 'wan2.7-videoedit', input: { media: [] } } },
+            { oprations: 'video_edit' },
+          ];
+          const out = [];
+          for (const options of cases) {
+            const div = document.createElement('div');
+            document.body.append(div);
+            try {
+              await mount(div, options);
+              out.push('mounted');
+            } catch (e) {
+              out.push(`${e instanceof Error}|${e.message}|${div.shadowRoot?.childElementCount ?? 0}`);
+            }
+            div.remove();
+          }
+          return out;
+        }, `${R}/embed.js`);
+        const names = ['operations', 'lang', 'keyMode', 'relay', 'body', 'body', 'options'];
+        rejections.forEach((r, i) => {
+          const [isError, message, children] = r.split('|');
+          assert.equal(isError, 'true', r);
+          assert.match(message, new RegExp(`option \`${names[i]}\``), r);
+          assert.equal(children, '0', `nothing left mounted: ${r}`);
+        });
+        assert.match(rejections[0], /"inpaint"/);
+        // An attribute with a bad value: a wanedit-error event naming it; the last good value stays.
+        const result = await page.evaluate(async () => {
+          const el = document.querySelector('#ed');
+          const errors = [];
+          el.addEventListener('wanedit-error', (e) => errors.push(e.detail.message));
+          const tabs = () => [...el.shadowRoot.querySelectorAll('[role=tab]')].filter((t) => !t.hidden).map((t) => t.id);
+          const before = tabs();
+          el.setAttribute('operations', 'video_edit nonsense');
+          el.setAttribute('lang', 'klingon');
+          await new Promise((r) => setTimeout(r, 100));
+          let setBodyError = '';
+          try {
+            el.setBody('{"model": 5}');
+          } catch (e) {
+            setBodyError = e.message;
+          }
+          return { errors, before, after: tabs(), lang: el.shadowRoot.querySelector('.wanedit').lang, setBodyError };
+        });
+        assert.equal(result.errors.length, 2, JSON.stringify(result));
+        assert.match(result.errors[0], /option `operations`.*"nonsense"/);
+        assert.match(result.errors[1], /option `lang`.*"klingon"/);
+        assert.deepEqual(result.after, result.before);
+        assert.equal(result.lang, 'en');
+        assert.match(result.setBodyError, /option `body`/);
+      },
+      { allow: [...ALLOWED, /wanedit-editor option `(operations|lang)`/] },
+    );
+  });
+
   test('unmount() leaves no listener, timer or poll behind; a second mount works the same', T, async () => {
     const sim = `${R}/sim`;
     const allow = [...ALLOWED, /net::ERR_ABORTED.*\/sim\/api\/v1\/tasks\//];
