@@ -695,13 +695,36 @@ impl FormValues {
     }
 }
 
+/// A number type a field holds, read like `str::parse` (floats with [`crate::num::parse`]).
+trait FromText: Sized {
+    fn from_text(text: &str) -> Option<Self>;
+}
+
+impl FromText for u32 {
+    fn from_text(text: &str) -> Option<Self> {
+        text.parse().ok()
+    }
+}
+
+impl FromText for i64 {
+    fn from_text(text: &str) -> Option<Self> {
+        text.parse().ok()
+    }
+}
+
+impl FromText for f64 {
+    fn from_text(text: &str) -> Option<Self> {
+        crate::num::parse(text)
+    }
+}
+
 /// A typed number, or the text as JSON when it does not fit the type (validation reports it).
-fn typed<T: std::str::FromStr>(text: &str) -> Result<Option<T>, Value> {
+fn typed<T: FromText>(text: &str) -> Result<Option<T>, Value> {
     let text = text.trim();
     if text.is_empty() {
         return Ok(None);
     }
-    text.parse::<T>().map(Some).map_err(|_| raw_json(text))
+    T::from_text(text).map(Some).ok_or_else(|| raw_json(text))
 }
 
 /// The JSON value closest to what was typed: an integer, a number, or the string itself.
@@ -712,8 +735,8 @@ fn raw_json(text: &str) -> Value {
     if let Ok(u) = text.parse::<u64>() {
         return Value::from(u);
     }
-    match text.parse::<f64>() {
-        Ok(f) if f.is_finite() => Value::from(f),
+    match crate::num::parse(text) {
+        Some(f) if f.is_finite() => Value::from(f),
         _ => Value::String(text.to_string()),
     }
 }
@@ -725,7 +748,7 @@ struct Numbers {
 }
 
 impl Numbers {
-    fn get<T: std::str::FromStr>(&mut self, values: &FormValues, field: Field) -> Option<T> {
+    fn get<T: FromText>(&mut self, values: &FormValues, field: Field) -> Option<T> {
         match typed::<T>(values.number(field)) {
             Ok(v) => v,
             Err(raw) => {
@@ -1097,18 +1120,14 @@ pub fn region_of(upstream: &str) -> Region {
 
 /// The number a slider shows: the value typed, else the documented default.
 pub fn slider_value(values: &FormValues, field: Field, default: f64) -> f64 {
-    values
-        .number(field)
-        .trim()
-        .parse::<f64>()
-        .ok()
+    crate::num::parse(values.number(field).trim())
         .filter(|v| v.is_finite())
         .unwrap_or(default)
 }
 
 /// Text of a slider value: at most two decimals, no trailing zeros (`1.5`, `0.05`, `1`).
 pub fn format_number(v: f64) -> String {
-    let s = format!("{v:.2}");
+    let s = crate::num::fixed(v, 2);
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s.is_empty() || s == "-0" {
         "0".into()

@@ -7,7 +7,8 @@
 //! - [`tasks`]: the stored task records and their time formatting;
 //! - [`settings`]: connection settings, secret storage rules, the relay's configuration;
 //! - [`media`]: media facts, upload names, outpainting geometry;
-//! - [`i18n`]: every UI string in English and Chinese.
+//! - [`i18n`]: every UI string in English and Chinese;
+//! - [`num`]: numbers as text and back without the float formatting code.
 //!
 //! On wasm32 the browser side is added: `api` (all HTTP, one module), `storage`, the Leptos
 //! components in `ui`, and the `mask_editor` hook of the local-editing form.
@@ -16,6 +17,7 @@ pub mod embed_options;
 pub mod forms;
 pub mod i18n;
 pub mod media;
+pub mod num;
 pub mod prefill;
 pub mod settings;
 pub mod tasks;

@@ -3,14 +3,16 @@
 
 use wanedit_core::media::{MediaFormat, MediaInfo};
 
+use crate::num::fixed;
+
 /// `1.2 MB`, `340 KB`, `512 B`.
 pub fn format_bytes(bytes: u64) -> String {
     const KB: f64 = 1024.0;
     let b = bytes as f64;
     if b >= KB * KB {
-        format!("{:.1} MB", b / (KB * KB))
+        format!("{} MB", fixed(b / (KB * KB), 1))
     } else if b >= KB {
-        format!("{:.0} KB", b / KB)
+        format!("{} KB", fixed(b / KB, 0))
     } else {
         format!("{bytes} B")
     }
@@ -36,7 +38,7 @@ pub fn facts(info: &MediaInfo) -> Vec<String> {
 }
 
 fn trim_decimals(v: f64) -> String {
-    let s = format!("{v:.2}");
+    let s = fixed(v, 2);
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 

@@ -40,7 +40,9 @@ fn worker_url() -> Result<String, JsValue> {
     let Some(base) = ASSET_BASE.with(|b| b.borrow().clone()) else {
         return Ok(WORKER_URL.to_string());
     };
-    let base = serde_json::to_string(&base).unwrap_or_default();
+    let mut quoted = String::new();
+    wanedit_core::text::push_json_str(&mut quoted, &base);
+    let base = quoted;
     let script = format!(
         "self.WANEDIT_ASSET_BASE = {base}; importScripts({base} + 'probe-worker-loader.js');"
     );

@@ -60,13 +60,17 @@ impl Default for Settings {
 impl Settings {
     /// Reads stored settings; anything unreadable gives the defaults.
     pub fn load(text: Option<&str>) -> Settings {
-        text.and_then(|t| serde_json::from_str(t).ok())
+        // Through `Value` (one JSON parser instance in the wasm for every reader).
+        text.and_then(|t| serde_json::from_str::<Value>(t).ok())
+            .and_then(|v| serde_json::from_value(v).ok())
             .unwrap_or_default()
     }
 
     /// The JSON to store (holds no secret).
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        serde_json::to_value(self)
+            .map(|v| wanedit_core::text::json_text(&v))
+            .unwrap_or_default()
     }
 
     /// The upstream to use among `offered`: the stored one if still offered, else the first

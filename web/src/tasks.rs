@@ -197,12 +197,13 @@ pub fn expiry_from_url(url: &str) -> Option<f64> {
 /// The task list from storage; anything unreadable is dropped rather than failing.
 pub fn load(text: Option<&str>) -> Vec<TaskRecord> {
     let Some(text) = text else { return Vec::new() };
-    match serde_json::from_str::<Vec<Value>>(text) {
-        Ok(items) => items
+    // Through `Value` (one JSON parser instance in the wasm for every reader).
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Array(items)) => items
             .into_iter()
             .filter_map(|v| serde_json::from_value(v).ok())
             .collect(),
-        Err(_) => Vec::new(),
+        _ => Vec::new(),
     }
 }
 
@@ -222,7 +223,9 @@ pub fn save(tasks: &[TaskRecord]) -> String {
         }
         kept.truncate(MAX_TASKS);
     }
-    serde_json::to_string(&kept).unwrap_or_else(|_| "[]".into())
+    serde_json::to_value(&kept)
+        .map(|v| wanedit_core::text::json_text(&v))
+        .unwrap_or_else(|_| "[]".into())
 }
 
 /// Inserts or replaces a task (by id), keeping the list newest first.

@@ -14,6 +14,7 @@ use super::frames;
 use super::keys::{self, Action, Gesture, ToolKind};
 use super::view::{wheel_zoom_factor, View};
 use crate::forms::{Field, MaskKind};
+use crate::num::{fixed, shortest};
 use crate::ui::{actions, Ctx, FormState};
 
 thread_local! {
@@ -433,7 +434,7 @@ pub fn MaskEditorHook(form: FormState) -> impl IntoView {
             let t0 = js_sys::Date::now();
             let perf = web_sys::window().and_then(|w| w.performance());
             let start = perf.as_ref().map(|p| p.now()).unwrap_or(t0);
-            let png = m.to_png().ok()?;
+            let png = super::png::encode(m.pixels(), m.width(), m.height());
             let end = perf
                 .as_ref()
                 .map(|p| p.now())
@@ -591,7 +592,7 @@ pub fn MaskEditorHook(form: FormState) -> impl IntoView {
                         .iter()
                         .map(|p| {
                             let (x, y) = s.view.to_screen(f64::from(p.x), f64::from(p.y));
-                            format!("{x:.1},{y:.1}")
+                            format!("{},{}", fixed(x, 1), fixed(y, 1))
                         })
                         .collect();
                     lasso_preview.set(pts.join(" "));
@@ -686,15 +687,17 @@ pub fn MaskEditorHook(form: FormState) -> impl IntoView {
         }
         let d = (f64::from(diameter.get()) * view.get().zoom).max(3.0);
         Some(format!(
-            "left:{:.1}px;top:{:.1}px;width:{d:.1}px;height:{d:.1}px",
-            x - d / 2.0,
-            y - d / 2.0
+            "left:{}px;top:{}px;width:{}px;height:{}px",
+            fixed(x - d / 2.0, 1),
+            fixed(y - d / 2.0, 1),
+            fixed(d, 1),
+            fixed(d, 1)
         ))
     };
 
     view! {
         <div class="field mask-editor" data-hook="mask-editor" data-export-url=move || export_url.get()
-            data-export-ms=move || export_ms.get().map(|m| format!("{m:.2}")).unwrap_or_default()>
+            data-export-ms=move || export_ms.get().map(|m| fixed(m, 2)).unwrap_or_default()>
             <button
                 type="button"
                 class="draw-mask"
@@ -732,13 +735,13 @@ pub fn MaskEditorHook(form: FormState) -> impl IntoView {
                 data-max-frame=move || max_frame.get()
                 data-tool=move || tool.get().slug()
                 data-diameter=move || diameter.get()
-                data-zoom=move || view.get().zoom
-                data-pan-x=move || view.get().pan_x
-                data-pan-y=move || view.get().pan_y
+                data-zoom=move || shortest(view.get().zoom)
+                data-pan-x=move || shortest(view.get().pan_x)
+                data-pan-y=move || shortest(view.get().pan_y)
                 data-undo-steps=move || undo_steps.get()
                 data-redo-steps=move || redo_steps.get()
                 data-history-bytes=move || history_bytes.get()
-                data-coverage=move || format!("{:.6}", coverage.get())
+                data-coverage=move || fixed(coverage.get(), 6)
                 on:keydown=on_keydown
                 on:keyup=on_keyup
             >
@@ -808,7 +811,7 @@ pub fn MaskEditorHook(form: FormState) -> impl IntoView {
                         <canvas class="mask-overlay" node_ref=overlay_canvas></canvas>
                     </div>
                     <div class="mask-cursor" style=move || brush_cursor().unwrap_or_else(|| "display:none".into())></div>
-                    <div class="mask-rect" style=move || rect_preview.get().map(|(x, y, w, h)| format!("left:{x:.1}px;top:{y:.1}px;width:{w:.1}px;height:{h:.1}px")).unwrap_or_else(|| "display:none".into())></div>
+                    <div class="mask-rect" style=move || rect_preview.get().map(|(x, y, w, h)| format!("left:{}px;top:{}px;width:{}px;height:{}px", fixed(x, 1), fixed(y, 1), fixed(w, 1), fixed(h, 1))).unwrap_or_else(|| "display:none".into())></div>
                     <svg class="mask-lasso" width="100%" height="100%">
                         <polyline points=move || lasso_preview.get() fill="rgba(255,255,255,0.15)" stroke="#fff" stroke-dasharray="4 3" />
                     </svg>
@@ -834,7 +837,7 @@ pub fn MaskEditorHook(form: FormState) -> impl IntoView {
                     <span class="mask-info">
                         {move || {
                             let (w, h) = size.get();
-                            format!("{w}×{h} · {:.1} % edited · zoom {:.0} %", coverage.get() * 100.0, view.get().zoom * 100.0)
+                            format!("{w}×{h} · {} % edited · zoom {} %", fixed(coverage.get() * 100.0, 1), fixed(view.get().zoom * 100.0, 0))
                         }}
                     </span>
                     <span class="spacer"></span>

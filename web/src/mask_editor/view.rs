@@ -3,6 +3,8 @@
 //! Screen (viewport CSS pixels) = image pixels × `zoom` + `pan`. Pointer positions are turned
 //! back into image coordinates with [`View::to_image`] before they reach the mask.
 
+use crate::num::fixed;
+
 /// Smallest zoom (the image 1/20 of its size).
 pub const MIN_ZOOM: f64 = 0.05;
 /// Largest zoom (one image pixel 32 screen pixels wide).
@@ -75,8 +77,10 @@ impl View {
     /// The CSS transform of the image stage (origin top left).
     pub fn css(&self) -> String {
         format!(
-            "translate({:.3}px,{:.3}px) scale({:.6})",
-            self.pan_x, self.pan_y, self.zoom
+            "translate({}px,{}px) scale({})",
+            fixed(self.pan_x, 3),
+            fixed(self.pan_y, 3),
+            fixed(self.zoom, 6)
         )
     }
 }

@@ -38,7 +38,7 @@ impl Host {
         let _ = self.emit.call2(
             &JsValue::NULL,
             &JsValue::from_str(name),
-            &JsValue::from_str(&detail.to_string()),
+            &JsValue::from_str(&wanedit_core::text::json_text(detail)),
         );
     }
 }

@@ -10,6 +10,7 @@ use super::rx;
 use super::{Ctx, FormState};
 use crate::forms::{format_number, slider_value, Control, Field, Target};
 use crate::i18n::{self, field_hint, issue_label};
+use crate::num::{fixed, shortest};
 
 /// The DOM id of a field's control.
 pub fn dom_id(form: FormState, field: Field, index: Option<usize>) -> String {
@@ -285,11 +286,11 @@ pub fn slider(
                 <input
                     id=id.clone()
                     type="range"
-                    min=min
-                    max=max
-                    step=step
+                    min=shortest(min)
+                    max=shortest(max)
+                    step=shortest(step)
                     aria-describedby=out_id.clone()
-                    prop:value=rx(move || value().to_string())
+                    prop:value=rx(move || shortest(value()))
                     on:input=move |ev| {
                         let v = event_target_value(&ev);
                         form.values.update(|vals| drop(vals.numbers.insert(field, v)));
@@ -484,7 +485,7 @@ pub fn size_picker(
                                 <span class="shape-box" aria-hidden="true">
                                     <span
                                         class="shape"
-                                        style=format!("width:{box_w:.0}px;height:{box_h:.0}px")
+                                        style=format!("width:{}px;height:{}px", fixed(box_w, 0), fixed(box_h, 0))
                                     ></span>
                                 </span>
                                 <span class="size-name">{value}</span>

@@ -14,6 +14,7 @@ use super::{actions, Ctx, FormState, SubmitState};
 use crate::forms::{slider_value, Field, MaskKind, Op, Target};
 use crate::i18n::issue_label;
 use crate::media::Outpaint;
+use crate::num::fixed;
 
 #[component]
 pub fn Editor() -> impl IntoView {
@@ -130,7 +131,7 @@ fn OpForm(form: FormState) -> impl IntoView {
     };
     let json = move || {
         form.checked
-            .with(|c| serde_json::to_string_pretty(&c.body).unwrap_or_default())
+            .with(|c| wanedit_core::text::json_text_pretty(&c.body))
     };
     let curl = move || {
         let upstream = ctx.settings.with_untracked(|s| s.upstream.clone());
@@ -421,7 +422,7 @@ fn OutpaintPreview(form: FormState) -> impl IntoView {
                 class="outpaint-canvas"
                 style=rx(move || {
                     let (_, _, g) = geometry();
-                    format!("aspect-ratio: {:.2} / {:.2}", g.width, g.height)
+                    format!("aspect-ratio: {} / {}", fixed(g.width, 2), fixed(g.height, 2))
                 })
             >
                 <div
@@ -429,7 +430,13 @@ fn OutpaintPreview(form: FormState) -> impl IntoView {
                     style=rx(move || {
                         let (w, h, g) = geometry();
                         let (l, t, fw, fh) = g.frame_percent(w, h);
-                        format!("left:{l:.2}%;top:{t:.2}%;width:{fw:.2}%;height:{fh:.2}%")
+                        format!(
+                            "left:{}%;top:{}%;width:{}%;height:{}%",
+                            fixed(l, 2),
+                            fixed(t, 2),
+                            fixed(fw, 2),
+                            fixed(fh, 2)
+                        )
                     })
                 >
                     {rx(move || {
@@ -443,10 +450,12 @@ fn OutpaintPreview(form: FormState) -> impl IntoView {
                 {rx(move || {
                     let (w, h, g) = geometry();
                     format!(
-                        "{}: {w:.0}×{h:.0} → {:.0}×{:.0}",
+                        "{}: {}×{} → {}×{}",
                         ctx.t().outpaint_preview,
-                        g.width,
-                        g.height,
+                        fixed(w, 0),
+                        fixed(h, 0),
+                        fixed(g.width, 0),
+                        fixed(g.height, 0),
                     )
                 })}
                 <Show when=move || size.get().is_none()>

@@ -225,8 +225,8 @@ pub fn MediaSlot(form: FormState, field: Field, index: Option<usize>) -> impl In
                             Upload::Sending(p) => {
                                 view! {
                                     <div class="upload sending" role="status">
-                                        <progress max="1" value=p.to_string()></progress>
-                                        <span>{format!("{} {:.0}%", t.uploading, p * 100.0)}</span>
+                                        <progress max="1" value=crate::num::shortest(p)></progress>
+                                        <span>{format!("{} {}%", t.uploading, crate::num::fixed(p * 100.0, 0))}</span>
                                     </div>
                                 }
                                     .into_any()

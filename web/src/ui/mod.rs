@@ -234,7 +234,7 @@ impl Ctx {
             .relay
             .with_untracked(|r| r.upstream(upstream).and_then(|u| u.time_scale));
         let time_scale = published
-            .or_else(|| storage::get(DEBUG_TIME_SCALE_KEY).and_then(|v| v.parse::<f64>().ok()))
+            .or_else(|| storage::get(DEBUG_TIME_SCALE_KEY).and_then(|v| crate::num::parse(&v)))
             .filter(|v| v.is_finite() && *v > 0.0)
             .unwrap_or(1.0);
         Conn {
@@ -542,7 +542,9 @@ fn mark_ready() {
         let _ = body.dataset().set("ready", "1");
         // When the app became interactive, for the load-time budget (tests/ui-budget.spec.mjs).
         if let Some(perf) = web_sys::window().and_then(|w| w.performance()) {
-            let _ = body.dataset().set("readyMs", &format!("{:.0}", perf.now()));
+            let _ = body
+                .dataset()
+                .set("readyMs", &crate::num::fixed(perf.now(), 0));
         }
     }
 }
