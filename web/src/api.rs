@@ -11,7 +11,7 @@ use std::time::Duration;
 use js_sys::Promise;
 use serde_json::Value;
 use wanedit_client::{CallOptions, Client, ClientConfig, UploadOptions, WanError};
-use wanedit_core::poll::{Observation, Poller};
+use wanedit_core::poll::{Observation, Poller, RequestFeatures};
 use wanedit_core::task::{
     CreateTaskResponse, TaskListQuery, TaskListResponse, TaskResponse, TaskStatus,
 };
@@ -251,6 +251,8 @@ pub struct WaitOptions {
     pub model: String,
     /// The create-task body, when known: the schedule expects the run time of this request.
     pub request: Option<Value>,
+    /// The input video's length (s), when known (a wan2.7 output follows it).
+    pub input_video_s: Option<f64>,
     /// When the task was submitted (epoch ms): the origin of the schedule.
     pub submitted_at_ms: f64,
     /// Durations (s) of this account's earlier tasks of the model (`Poller::with_durations`).
@@ -273,6 +275,7 @@ pub async fn wait(
     let WaitOptions {
         model,
         request,
+        input_video_s,
         submitted_at_ms,
         history,
         mut on_update,
@@ -281,9 +284,12 @@ pub async fn wait(
     let client = conn.client();
     // Expected run time from the request (or the model), corrected by this account's history,
     // and re-anchored when an answer shows the task started running (`scheduled_time`).
-    let mut poller = match &request {
-        Some(body) => Poller::for_request(body),
-        None => Poller::for_model(&model),
+    let mut poller = match (&request, input_video_s) {
+        (Some(body), Some(s)) => {
+            Poller::new(RequestFeatures::from_body(body).with_input_video_s(s))
+        }
+        (Some(body), None) => Poller::for_request(body),
+        (None, _) => Poller::for_model(&model),
     }
     .with_durations(&history);
     let scale = if conn.time_scale.is_finite() && conn.time_scale > 0.0 {

@@ -60,6 +60,9 @@ pub struct TaskRecord {
     /// The create-task body (to copy or re-use it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request: Option<Value>,
+    /// The input video's length (s), when the form knew it (for the poll schedule).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_video_s: Option<f64>,
     /// The last error of polling (network, relay), shown until the next good read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub poll_error: Option<String>,
@@ -99,6 +102,7 @@ impl TaskRecord {
             message: None,
             actual_prompt: None,
             request: Some(request.clone()),
+            input_video_s: None,
             poll_error: None,
         }
     }
@@ -123,6 +127,7 @@ impl TaskRecord {
             message: None,
             actual_prompt: None,
             request: None,
+            input_video_s: None,
             poll_error: None,
         };
         if item.status.is_final() {
@@ -338,6 +343,17 @@ mod tests {
         // One bad entry does not lose the others.
         let mixed = format!("[{{\"task_id\":1}},{}]", &text[1..text.len() - 1]);
         assert_eq!(load(Some(&mixed)).len(), 1);
+    }
+
+    #[test]
+    fn the_input_length_is_kept_and_older_records_load_without_it() {
+        let mut r = TaskRecord::submitted("t1", "sim", &body(), TaskStatus::Pending, 1000.0);
+        let old = save(std::slice::from_ref(&r));
+        assert!(!old.contains("input_video_s"));
+        assert_eq!(load(Some(&old))[0].input_video_s, None);
+        r.input_video_s = Some(4.5);
+        let text = save(std::slice::from_ref(&r));
+        assert_eq!(load(Some(&text))[0].input_video_s, Some(4.5));
     }
 
     #[test]

@@ -25,13 +25,14 @@ pub fn submit(ctx: Ctx, form: FormState) {
         match api::submit(&conn, &checked.body).await {
             Ok(created) => {
                 let id = created.output.task_id.clone();
-                let record = TaskRecord::submitted(
+                let mut record = TaskRecord::submitted(
                     &id,
                     &upstream,
                     &checked.body,
                     created.output.task_status.clone(),
                     api::now_ms(),
                 );
+                record.input_video_s = form.video_s.get_untracked();
                 ctx.tasks.update(|ts| tasks::upsert(ts, record));
                 ctx.save_tasks();
                 form.submit.set(SubmitState::Done(id.clone()));
@@ -147,6 +148,7 @@ pub fn watch(ctx: Ctx, task_id: String, check_first: bool) {
                 WaitOptions {
                     model: record.model.clone(),
                     request: record.request.clone(),
+                    input_video_s: record.input_video_s,
                     submitted_at_ms: record.submitted_ms,
                     history,
                     on_update: Box::new(move |task| apply(ctx, &id, task)),

@@ -126,6 +126,13 @@ pub fn MediaSlot(form: FormState, field: Field, index: Option<usize>) -> impl In
             .target()
             .and_then(|t| t.dyn_into::<web_sys::HtmlVideoElement>().ok())
         {
+            let seconds = v.duration();
+            if matches!(field, Field::VideoUrl | Field::Video27)
+                && seconds.is_finite()
+                && seconds > 0.0
+            {
+                form.video_s.set(Some(seconds));
+            }
             if field == Field::VideoUrl && v.video_width() > 0 {
                 form.video_size
                     .set(Some((v.video_width(), v.video_height())));

@@ -88,6 +88,9 @@ pub struct FormState {
     pub files: RwSignal<Vec<LocalFile>, LocalStorage>,
     /// The size of the input video's preview (outpainting), when known.
     pub video_size: RwSignal<Option<(u32, u32)>>,
+    /// The length (s) of the input video's preview, when known: a wan2.7 output follows it,
+    /// so the poll schedule expects the run time of that length.
+    pub video_s: RwSignal<Option<f64>>,
     /// The body and every issue, kept up to date.
     pub checked: Memo<Checked>,
     /// The last Submit.
@@ -123,6 +126,7 @@ impl FormState {
             values,
             files,
             video_size: RwSignal::new(None),
+            video_s: RwSignal::new(None),
             checked,
             submit: RwSignal::new(SubmitState::Idle),
             note: RwSignal::new(None),
