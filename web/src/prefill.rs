@@ -1,4 +1,4 @@
-//! A create-task body back into form values: the inverse of [`forms::build_request`], used to
+//! A create-task body back into form values: the inverse of `forms::build_request`, used to
 //! prefill an embedded editor (`body` option, `setBody`).
 //!
 //! Values are kept as they are in the body, invalid ones included, so validation reports them
@@ -7,7 +7,7 @@
 use serde_json::Value;
 use wanedit_core::model::ObjOrBg;
 
-use crate::forms::{self, control, Control, Field, FormValues, MaskKind, Op};
+use crate::forms::{control, Control, Field, FormValues, MaskKind, Op};
 
 fn section<'a>(body: &'a Value, name: &str) -> Option<&'a serde_json::Map<String, Value>> {
     body.get(name).and_then(Value::as_object)
@@ -21,7 +21,7 @@ fn as_text(v: &Value) -> String {
     }
 }
 
-/// The form values of `op` that [`forms::build_request`] turns back into `body`.
+/// The form values of `op` that `forms::build_request` turns back into `body`.
 pub fn values_from_body(op: Op, body: &Value) -> FormValues {
     let mut values = FormValues::default();
     let input = section(body, "input");
@@ -88,39 +88,41 @@ pub fn values_from_body(op: Op, body: &Value) -> FormValues {
     values
 }
 
-/// Whether the form keeps everything in `body`: `forms::build_request` gives it back, up to
-/// the model's regional spelling, an empty `parameters` object and how a number is written
-/// (`7` or `7.0`).
-pub fn round_trips(op: Op, body: &Value) -> bool {
-    let region = forms::region_of("intl");
-    let mut rebuilt = forms::build_request(op, &values_from_body(op, body), &region);
-    if let (Some(r), Some(m)) = (rebuilt.as_object_mut(), body.get("model")) {
-        r.insert("model".into(), m.clone());
-    }
-    same(&rebuilt, body)
-}
-
-fn same(a: &Value, b: &Value) -> bool {
-    let empty = |v: Option<&Value>| v.is_none_or(|v| v.as_object().is_some_and(|o| o.is_empty()));
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y))
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            let keys = x.keys().chain(y.keys());
-            keys.into_iter().all(|k| match (x.get(k), y.get(k)) {
-                (Some(x), Some(y)) => same(x, y),
-                (x, y) => k == "parameters" && empty(x) && empty(y),
-            })
-        }
-        _ => a == b,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::forms;
+
+    /// Whether the form keeps everything in `body`: `forms::build_request` gives it back, up to
+    /// the model's regional spelling, an empty `parameters` object and how a number is written
+    /// (`7` or `7.0`).
+    fn round_trips(op: Op, body: &Value) -> bool {
+        let region = forms::region_of("intl");
+        let mut rebuilt = forms::build_request(op, &values_from_body(op, body), &region);
+        if let (Some(r), Some(m)) = (rebuilt.as_object_mut(), body.get("model")) {
+            r.insert("model".into(), m.clone());
+        }
+        same(&rebuilt, body)
+    }
+
+    fn same(a: &Value, b: &Value) -> bool {
+        let empty =
+            |v: Option<&Value>| v.is_none_or(|v| v.as_object().is_some_and(|o| o.is_empty()));
+        match (a, b) {
+            (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+            (Value::Array(x), Value::Array(y)) => {
+                x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y))
+            }
+            (Value::Object(x), Value::Object(y)) => {
+                let keys = x.keys().chain(y.keys());
+                keys.into_iter().all(|k| match (x.get(k), y.get(k)) {
+                    (Some(x), Some(y)) => same(x, y),
+                    (x, y) => k == "parameters" && empty(x) && empty(y),
+                })
+            }
+            _ => a == b,
+        }
+    }
     use std::fs;
 
     fn seed_bodies() -> Vec<(String, Value)> {

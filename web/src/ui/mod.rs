@@ -262,28 +262,23 @@ impl Ctx {
         self.embed.with_value(Option::is_some)
     }
 
-    /// Reads the app's `key` from `localStorage`: the page's own keys for the app; for an
-    /// embedded editor only with a `storage-key`, under its namespace.
-    pub fn store_get(&self, key: &str) -> Option<String> {
-        match self
+    /// Where the app's `key` lives in `localStorage`, if anywhere (see [`storage_key`]).
+    fn storage_key(&self, key: &str) -> Option<String> {
+        let ns = self
             .embed
-            .with_value(|e| e.as_ref().map(|h| h.storage_key.clone()))
-        {
-            None => storage::get(key),
-            Some(Some(ns)) => storage::get(&namespaced(&ns, key)),
-            Some(None) => None,
-        }
+            .with_value(|e| e.as_ref().map(|h| h.storage_key.clone()));
+        storage_key(ns.as_ref().map(Option::as_deref), key)
+    }
+
+    /// Reads the app's `key` from `localStorage`.
+    pub fn store_get(&self, key: &str) -> Option<String> {
+        storage::get(&self.storage_key(key)?)
     }
 
     /// Writes the app's `key` (see [`Ctx::store_get`]).
     pub fn store_set(&self, key: &str, value: &str) {
-        match self
-            .embed
-            .with_value(|e| e.as_ref().map(|h| h.storage_key.clone()))
-        {
-            None => storage::set(key, value),
-            Some(Some(ns)) => storage::set(&namespaced(&ns, key), value),
-            Some(None) => {}
+        if let Some(k) = self.storage_key(key) {
+            storage::set(&k, value);
         }
     }
 
@@ -343,6 +338,17 @@ pub fn rx<T: 'static>(f: impl FnMut() -> T + Send + 'static) -> Rx<T> {
 /// simulator); absent for DashScope.
 pub const DEBUG_TIME_SCALE_KEY: &str = "wanedit.debug.timeScale";
 
+/// Where the app's `key` lives in `localStorage`: the page's own key for the app (`ns`:
+/// `None`); for an embedded editor (`Some(storage-key)`) under its namespace, or nowhere when
+/// it has no `storage-key` (the host page's storage is not ours).
+fn storage_key(ns: Option<Option<&str>>, key: &str) -> Option<String> {
+    match ns {
+        None => Some(key.to_string()),
+        Some(Some(ns)) => Some(namespaced(ns, key)),
+        Some(None) => None,
+    }
+}
+
 /// Mounts the app on `<body>`.
 pub fn mount() {
     leptos::mount::mount_to_body(|| app(None));
@@ -359,12 +365,8 @@ pub fn app(embed: Option<EmbedStart>) -> impl IntoView {
         None => (None, None, None),
     };
     let embedded = host.is_some();
-    let ns = host.as_ref().map(|h| h.storage_key.clone());
-    let load = |key: &str| match &ns {
-        None => storage::get(key),
-        Some(Some(ns)) => storage::get(&namespaced(ns, key)),
-        Some(None) => None,
-    };
+    let ns = host.as_ref().map(|h| h.storage_key.as_deref());
+    let load = |key: &str| storage::get(&storage_key(ns, key)?);
     let stored_settings = load(settings::SETTINGS_KEY);
     let mut initial = Settings::load(stored_settings.as_deref());
     if stored_settings.is_none() {
