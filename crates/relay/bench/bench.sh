@@ -39,14 +39,11 @@ UPLOAD_MB=${UPLOAD_MB:-100}
 
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
 cd "$ROOT"
-for tool in nginx wrk curl python3; do
-  command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install -y nginx-light wrk curl python3)"; exit 1; }
-done
+# shellcheck source=crates/relay/bench/common.sh
+source crates/relay/bench/common.sh
+require_tools "apt-get install -y nginx-light wrk curl python3" nginx wrk curl python3
 
-echo "== building (release)"
-cargo build --release -q -p wanedit-relay --bin wanedit-relay --example bench_sim --example bench_upstream
-TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
-RELAY_BIN=${RELAY_BIN:-$TARGET/release/wanedit-relay}
+build_release bench_sim bench_upstream
 SIM_BIN=$TARGET/release/examples/bench_sim
 STATIC_BIN=$TARGET/release/examples/bench_upstream
 
@@ -60,9 +57,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_for() { for _ in $(seq 100); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "not up: $1"; exit 1; }
-wait_line() { for _ in $(seq 100); do grep -qs "$2" "$1" && return 0; sleep 0.1; done; echo "no $2 in $1"; exit 1; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 
 echo "== machine: $(nproc) cores, load average $(load) (1/5/15 min)"
@@ -96,35 +91,7 @@ PIDS+=($RELAY_PID)
 wait_for "http://127.0.0.1:$RELAY_PORT/healthz"
 
 echo "== nginx on 127.0.0.1:$NGINX_PORT ($WORKERS worker processes)"
-mkdir -p "$WORK/nginx"
-cat >"$WORK/nginx.conf" <<CONF
-worker_processes $WORKERS;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $WORK/nginx/body;
-  proxy_temp_path $WORK/nginx/proxy;
-  fastcgi_temp_path $WORK/nginx/fastcgi;
-  uwsgi_temp_path $WORK/nginx/uwsgi;
-  scgi_temp_path $WORK/nginx/scgi;
-  map \$http_origin \$cors_origin { default ""; "$ORIGIN" \$http_origin; }
-  upstream sim { server ${SIM_BASE#http://}; keepalive 64; }
-  upstream static { server ${STATIC_BASE#http://}; keepalive 64; }
-  server {
-    listen 127.0.0.1:$NGINX_PORT;
-    proxy_http_version 1.1;
-    proxy_set_header Connection "";
-    proxy_set_header Cookie "";
-    proxy_redirect off;
-    add_header Access-Control-Allow-Origin \$cors_origin always;
-    add_header Vary Origin always;
-    location /sim/ { proxy_pass http://sim/; }
-    location /static/ { proxy_pass http://static/; }
-  }
-}
-CONF
+write_nginx_conf "worker_processes $WORKERS;" "$NGINX_PORT" "" "sim=$SIM_BASE" "static=$STATIC_BASE"
 nginx -c "$WORK/nginx.conf" -p "$WORK/nginx" -e "$WORK/nginx/error.log"
 wait_for "http://127.0.0.1:$NGINX_PORT/sim/api/v1/tasks/$TASK_ID"
 NGINX_MASTER=$(cat "$WORK/nginx.pid")

@@ -21,15 +21,12 @@ TOP=${TOP:-30}
 
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
 cd "$ROOT"
-for tool in valgrind callgrind_control callgrind_annotate curl python3; do
-  command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install -y valgrind curl python3)"; exit 1; }
-done
+# shellcheck source=crates/relay/bench/common.sh
+source crates/relay/bench/common.sh
+require_tools "apt-get install -y valgrind curl python3" valgrind callgrind_control callgrind_annotate curl python3
 [ "$NGINX" = 1 ] && ! command -v nginx >/dev/null && { echo "missing nginx (or NGINX=0)"; exit 1; }
 
-echo "== building (release)"
-cargo build --release -q -p wanedit-relay --bin wanedit-relay --example bench_upstream
-TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
-RELAY_BIN=${RELAY_BIN:-$TARGET/release/wanedit-relay}
+build_release bench_upstream
 
 WORK=$(mktemp -d /tmp/wanedit-callgrind.XXXXXX)
 PIDS=()
@@ -39,7 +36,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 ORIGIN=http://127.0.0.1:1
 
 # N keep-alive GETs over C connections, round robin; fails on any non-200.
@@ -59,7 +55,7 @@ PY
 
 "$TARGET/release/examples/bench_upstream" >"$WORK/upstream.out" &
 PIDS+=($!)
-for _ in $(seq 100); do grep -qs UPSTREAM_BASE "$WORK/upstream.out" && break; sleep 0.1; done
+wait_line "$WORK/upstream.out" UPSTREAM_BASE
 UPSTREAM=$(sed -n 's/^UPSTREAM_BASE=//p' "$WORK/upstream.out")
 
 profile() { # name port pid -> instructions per request
@@ -94,36 +90,8 @@ RELAY_IR=$(profile relay "$PORT" "$RELAY_PID")
 if [ "$NGINX" = 1 ]; then
   echo "== nginx under callgrind ($N requests, one worker process)"
   PORT=$(free_port)
-  mkdir -p "$WORK/nginx"
-  cat >"$WORK/nginx.conf" <<CONF
-daemon off;
-master_process off;
-worker_processes 1;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $WORK/nginx/body;
-  proxy_temp_path $WORK/nginx/proxy;
-  fastcgi_temp_path $WORK/nginx/fastcgi;
-  uwsgi_temp_path $WORK/nginx/uwsgi;
-  scgi_temp_path $WORK/nginx/scgi;
-  map \$http_origin \$cors_origin { default ""; "$ORIGIN" \$http_origin; }
-  upstream static { server ${UPSTREAM#http://}; keepalive 64; }
-  server {
-    listen 127.0.0.1:$PORT;
-    proxy_http_version 1.1;
-    proxy_set_header Connection "";
-    proxy_set_header Cookie "";
-    proxy_redirect off;
-    add_header Access-Control-Allow-Origin \$cors_origin always;
-    add_header Vary Origin always;
-    location / { return 404; }
-    location /static/ { proxy_pass http://static/; }
-  }
-}
-CONF
+  write_nginx_conf $'daemon off;\nmaster_process off;\nworker_processes 1;' "$PORT" \
+    'location / { return 404; }' "static=$UPSTREAM"
   valgrind -q --tool=callgrind --callgrind-out-file="$WORK/nginx.%p" \
     nginx -c "$WORK/nginx.conf" -p "$WORK/nginx" >/dev/null 2>"$WORK/nginx.err" &
   NGINX_PID=$!

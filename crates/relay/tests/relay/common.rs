@@ -16,6 +16,13 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_wanedit-relay");
 
+/// The create-task route below an upstream's prefix: most tests post here, so it is spelled once.
+pub const CREATE_PATH: &str = "/api/v1/services/aigc/video-generation/video-synthesis";
+
+/// The simulator's upload-policy query through the relay, as the SDK sends it for wan2.7.
+pub const SIM_UPLOAD_POLICY_PATH: &str =
+    "/sim/api/v1/uploads?action=getPolicy&model=wan2.7-videoedit";
+
 /// A valid create body (VACE video repainting, seed 001).
 pub fn valid_body() -> serde_json::Value {
     serde_json::json!({
@@ -43,6 +50,25 @@ pub fn start_relay(args: &[&str], env: &[(&str, &str)]) -> RelayProc {
         Ok(relay) => relay,
         Err((status, lines)) => panic!("relay did not start ({status:?}):\n{}", lines.join("\n")),
     }
+}
+
+/// Starts the relay with `--upstream sim=<simulator>` followed by `extra`: the usual relay in
+/// front of the in-process simulator, so each test names only what it adds.
+pub fn start_relay_for_sim(
+    sim: &wanedit_sim::SimHandle,
+    extra: &[&str],
+    env: &[(&str, &str)],
+) -> RelayProc {
+    let upstream = format!("sim={}", sim.base_url());
+    let mut args = vec!["--upstream", upstream.as_str()];
+    args.extend_from_slice(extra);
+    start_relay(&args, env)
+}
+
+/// A relay in front of the simulator that also lets uploads through to the simulator's OSS
+/// endpoint (not on the default upload-host allowlist): what every upload test needs.
+pub fn start_relay_for_sim_uploads(sim: &wanedit_sim::SimHandle) -> RelayProc {
+    start_relay_for_sim(sim, &["--upload-host-allow", &sim.base_url()], &[])
 }
 
 /// Like [`start_relay`], but returns the exit status and output if the relay exits instead.
@@ -110,6 +136,11 @@ impl RelayProc {
         format!("http://{}{path}", self.addr)
     }
 
+    /// The create-task URL on upstream `upstream`: spares every test the long route.
+    pub fn create_url(&self, upstream: &str) -> String {
+        self.url(&format!("/{upstream}{CREATE_PATH}"))
+    }
+
     /// The relay's own origin (allowed by default).
     pub fn origin(&self) -> String {
         format!("http://{}", self.addr)
@@ -174,6 +205,31 @@ pub async fn json_of(resp: reqwest::Response) -> (u16, HeaderMap, serde_json::Va
         headers,
         serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
     )
+}
+
+/// Sends `req` and splits the answer as [`json_of`] does: the one step nearly every check starts
+/// with.
+pub async fn send_json(req: reqwest::RequestBuilder) -> (u16, HeaderMap, serde_json::Value) {
+    json_of(req.send().await.unwrap()).await
+}
+
+/// Sends `req`, asserts a 200 (showing the body otherwise) and returns headers and JSON body:
+/// for the steps a test needs to succeed before it can check anything else.
+pub async fn send_ok(req: reqwest::RequestBuilder) -> (HeaderMap, serde_json::Value) {
+    let (status, headers, body) = send_json(req).await;
+    assert_eq!(status, 200, "{body}");
+    (headers, body)
+}
+
+/// Asserts an error answer in DashScope's shape: this status and this `code`, showing the body
+/// otherwise. Relay refusals and passed-through upstream errors are all checked this way.
+#[track_caller]
+pub fn assert_error(status: u16, body: &serde_json::Value, want_status: u16, want_code: &str) {
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (want_status, Some(want_code)),
+        "{body}"
+    );
 }
 
 /// One request a recording server saw.
@@ -296,4 +352,85 @@ pub fn cors_headers(headers: &HeaderMap) -> Vec<String> {
         .map(|k| k.as_str().to_string())
         .filter(|k| k.starts_with("access-control-"))
         .collect()
+}
+
+/// GETs `url` as a browser page on `origin` would; the answer is left unread, for the CORS
+/// checks that look only at status and headers.
+pub async fn get_from_origin(c: &reqwest::Client, url: &str, origin: &str) -> reqwest::Response {
+    c.get(url).header("origin", origin).send().await.unwrap()
+}
+
+/// Asserts the relay's 403 for a denied origin, carrying no CORS header at all: a denied origin
+/// may read nothing from any answer, errors included.
+#[track_caller]
+pub fn assert_origin_denied(resp: &reqwest::Response) {
+    assert_eq!(resp.status().as_u16(), 403);
+    assert!(
+        cors_headers(resp.headers()).is_empty(),
+        "{:?}",
+        resp.headers()
+    );
+}
+
+/// Asserts status `want_status` with `origin` allowed to read the answer.
+#[track_caller]
+pub fn assert_origin_allowed(resp: &reqwest::Response, want_status: u16, origin: &str) {
+    assert_eq!(resp.status().as_u16(), want_status);
+    assert_eq!(resp.headers()["access-control-allow-origin"], origin);
+}
+
+/// The multipart boundary of every upload the tests send.
+pub const BOUNDARY: &str = "wanedit-test-boundary-7d1f";
+
+/// The `content-type` of a multipart body built with [`BOUNDARY`]: every upload sends it.
+pub fn multipart_content_type() -> String {
+    format!("multipart/form-data; boundary={BOUNDARY}")
+}
+
+/// The OSS PostObject form, `file` last, as the SDK sends it.
+pub fn multipart_head(data: &serde_json::Value, key: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    let fields = [
+        (
+            "OSSAccessKeyId",
+            data["oss_access_key_id"].as_str().unwrap(),
+        ),
+        ("Signature", data["signature"].as_str().unwrap()),
+        ("policy", data["policy"].as_str().unwrap()),
+        ("key", key),
+        (
+            "x-oss-object-acl",
+            data["x_oss_object_acl"].as_str().unwrap(),
+        ),
+        (
+            "x-oss-forbid-overwrite",
+            data["x_oss_forbid_overwrite"].as_str().unwrap(),
+        ),
+        ("success_action_status", "200"),
+    ];
+    for (name, value) in fields {
+        out.extend_from_slice(
+            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+        );
+    }
+    out.extend_from_slice(
+        format!(
+            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"clip.mp4\"\r\nContent-Type: video/mp4\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+/// The closing boundary after the file content of [`multipart_head`].
+pub fn multipart_tail() -> Vec<u8> {
+    format!("\r\n--{BOUNDARY}--\r\n").into_bytes()
+}
+
+/// A whole upload form holding `content`, for uploads small enough to build in memory.
+pub fn multipart(data: &serde_json::Value, key: &str, content: &[u8]) -> Vec<u8> {
+    let mut out = multipart_head(data, key);
+    out.extend_from_slice(content);
+    out.extend_from_slice(&multipart_tail());
+    out
 }

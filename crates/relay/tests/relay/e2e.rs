@@ -1,7 +1,7 @@
 //! Every route end to end: test client → relay binary → simulator, in pass-through mode.
 
 use crate::common::*;
-use serde_json::{json, Value};
+use serde_json::json;
 
 const KEY: &str = "sk-sim";
 
@@ -9,16 +9,20 @@ fn auth() -> String {
     format!("Bearer {KEY}")
 }
 
+/// The simulator holding [`KEY`], a pass-through relay in front of it and a client: the setup
+/// of most tests here.
+async fn sim_relay_client() -> (wanedit_sim::SimHandle, RelayProc, reqwest::Client) {
+    let sim = sim(&[KEY]).await;
+    let relay = start_relay_for_sim(&sim, &[], &[]);
+    (sim, relay, client())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn healthz_and_config() {
-    let sim = sim(&[KEY]).await;
-    let relay = start_relay(&["--upstream", &format!("sim={}", sim.base_url())], &[]);
-    let c = client();
-    let (status, _, body) = json_of(c.get(relay.url("/healthz")).send().await.unwrap()).await;
+    let (sim, relay, c) = sim_relay_client().await;
+    let (status, _, body) = send_json(c.get(relay.url("/healthz"))).await;
     assert_eq!((status, body), (200, json!({"status": "ok"})));
-    let (status, _, body) =
-        json_of(c.get(relay.url("/api/relay/config")).send().await.unwrap()).await;
-    assert_eq!(status, 200);
+    let (_, body) = send_ok(c.get(relay.url("/api/relay/config"))).await;
     assert_eq!(body["upstreams"][0]["name"], "sim");
     assert_eq!(body["upstreams"][0]["holds_key"], false);
     assert_eq!(body["holds_key"], false);
@@ -31,23 +35,18 @@ async fn healthz_and_config() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn create_query_cancel_list() {
-    let sim = sim(&[KEY]).await;
-    let relay = start_relay(&["--upstream", &format!("sim={}", sim.base_url())], &[]);
-    let c = client();
+    let (sim, relay, c) = sim_relay_client().await;
     let origin = relay.origin();
 
     // Create: the client sends no X-DashScope-Async; the relay adds it.
-    let resp = c
-        .post(relay.url("/sim/api/v1/services/aigc/video-generation/video-synthesis"))
-        .header("authorization", auth())
-        .header("content-type", "application/json")
-        .header("origin", &origin)
-        .body(valid_body().to_string())
-        .send()
-        .await
-        .unwrap();
-    let (status, headers, body) = json_of(resp).await;
-    assert_eq!(status, 200, "{body}");
+    let (headers, body) = send_ok(
+        c.post(relay.create_url("sim"))
+            .header("authorization", auth())
+            .header("content-type", "application/json")
+            .header("origin", &origin)
+            .body(valid_body().to_string()),
+    )
+    .await;
     assert_eq!(headers["access-control-allow-origin"], origin.as_str());
     assert_eq!(headers["vary"], "Origin");
     assert!(headers.get("set-cookie").is_none());
@@ -58,61 +57,26 @@ async fn create_query_cancel_list() {
     assert_eq!(submit.key_index, Some(0));
 
     // Query.
-    let (status, _, body) = json_of(
-        c.get(relay.url(&format!("/sim/api/v1/tasks/{task_id}")))
-            .header("authorization", auth())
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
+    let task_url = relay.url(&format!("/sim/api/v1/tasks/{task_id}"));
+    let cancel_url = format!("{task_url}/cancel");
+    let (_, body) = send_ok(c.get(&task_url).header("authorization", auth())).await;
     assert_eq!(body["output"]["task_id"], task_id.as_str());
 
     // Cancel (the task is still PENDING on the frozen clock).
-    let (status, _, body) = json_of(
-        c.post(relay.url(&format!("/sim/api/v1/tasks/{task_id}/cancel")))
-            .header("authorization", auth())
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
-    let (_, _, body) = json_of(
-        c.get(relay.url(&format!("/sim/api/v1/tasks/{task_id}")))
-            .header("authorization", auth())
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    send_ok(c.post(&cancel_url).header("authorization", auth())).await;
+    let (_, _, body) = send_json(c.get(&task_url).header("authorization", auth())).await;
     assert_eq!(body["output"]["task_status"], "CANCELED");
 
     // A second cancel is DashScope's 400, passed through unchanged.
-    let (status, _, body) = json_of(
-        c.post(relay.url(&format!("/sim/api/v1/tasks/{task_id}/cancel")))
-            .header("authorization", auth())
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (400, Some("UnsupportedOperation"))
-    );
+    let (status, _, body) = send_json(c.post(&cancel_url).header("authorization", auth())).await;
+    assert_error(status, &body, 400, "UnsupportedOperation");
 
     // List: only documented parameters are forwarded.
-    let (status, _, body) = json_of(
+    let (_, body) = send_ok(
         c.get(relay.url("/sim/api/v1/tasks?page_size=5&evil=1&page_no=1&status=CANCELED"))
-            .header("authorization", auth())
-            .send()
-            .await
-            .unwrap(),
+            .header("authorization", auth()),
     )
     .await;
-    assert_eq!(status, 200, "{body}");
     assert!(body["data"].is_array(), "{body}");
     let list = &sim.control().requests_to("task_list")[0];
     assert_eq!(
@@ -121,51 +85,34 @@ async fn create_query_cancel_list() {
     );
 
     // Without a key, DashScope's own 401 comes back (pass-through mode).
-    let (status, _, body) = json_of(
-        c.get(relay.url(&format!("/sim/api/v1/tasks/{task_id}")))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (401, Some("InvalidApiKey"))
-    );
+    let (status, _, body) = send_json(c.get(&task_url)).await;
+    assert_error(status, &body, 401, "InvalidApiKey");
     sim.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn invalid_bodies_never_reach_upstream() {
-    let sim = sim(&[KEY]).await;
-    let relay = start_relay(&["--upstream", &format!("sim={}", sim.base_url())], &[]);
-    let c = client();
-    let create = relay.url("/sim/api/v1/services/aigc/video-generation/video-synthesis");
+    let (sim, relay, c) = sim_relay_client().await;
+    let create = relay.create_url("sim");
     for bad in [
         json!({"model": "wan2.1-vace-plus", "input": {"function": "nope", "prompt": "x"}}),
         json!({"model": "wan2.1-vace-plus"}),
     ] {
-        let resp = c
-            .post(&create)
-            .header("authorization", auth())
-            .header("origin", relay.origin())
-            .body(bad.to_string())
-            .send()
-            .await
-            .unwrap();
-        let (status, headers, body) = json_of(resp).await;
-        assert_eq!(status, 400, "{body}");
-        assert_eq!(body["code"], "InvalidParameter");
+        let (status, headers, body) = send_json(
+            c.post(&create)
+                .header("authorization", auth())
+                .header("origin", relay.origin())
+                .body(bad.to_string()),
+        )
+        .await;
+        assert_error(status, &body, 400, "InvalidParameter");
         assert!(body["request_id"].is_string());
         let issues = body["issues"].as_array().unwrap();
         assert!(issues.iter().any(|i| i["severity"] == "error"), "{body}");
         assert!(headers.contains_key("access-control-allow-origin"));
     }
-    let (status, _, body) = json_of(c.post(&create).body("{not json").send().await.unwrap()).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (400, Some("InvalidParameter"))
-    );
+    let (status, _, body) = send_json(c.post(&create).body("{not json")).await;
+    assert_error(status, &body, 400, "InvalidParameter");
     assert_eq!(
         sim.control().counters().requests,
         0,
@@ -176,9 +123,7 @@ async fn invalid_bodies_never_reach_upstream() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn invalid_task_ids_are_refused() {
-    let sim = sim(&[KEY]).await;
-    let relay = start_relay(&["--upstream", &format!("sim={}", sim.base_url())], &[]);
-    let c = client();
+    let (sim, relay, c) = sim_relay_client().await;
     let long = "a".repeat(65);
     for id in ["abc_def", "abc.def", long.as_str(), "%41bc"] {
         let resp = c
@@ -198,28 +143,16 @@ async fn invalid_task_ids_are_refused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn uploads_are_transparent() {
     let sim = sim(&[KEY]).await;
-    let relay = start_relay(
-        &[
-            "--upstream",
-            &format!("sim={}", sim.base_url()),
-            "--upload-host-allow",
-            &sim.base_url(),
-        ],
-        &[],
-    );
+    let relay = start_relay_for_sim_uploads(&sim);
     let c = client();
     let model = "wan2.7-videoedit";
-    let (status, _, policy) = json_of(
+    let (_, policy) = send_ok(
         c.get(relay.url(&format!(
             "/sim/api/v1/uploads?action=getPolicy&model={model}&junk=1"
         )))
-        .header("authorization", auth())
-        .send()
-        .await
-        .unwrap(),
+        .header("authorization", auth()),
     )
     .await;
-    assert_eq!(status, 200, "{policy}");
     let data = &policy["data"];
     let host = data["upload_host"].as_str().unwrap();
     let prefix = format!("{}/sim/oss/", relay.origin());
@@ -240,10 +173,7 @@ async fn uploads_are_transparent() {
     let form = multipart(data, &key, &content);
     let resp = c
         .post(host)
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={BOUNDARY}"),
-        )
+        .header("content-type", multipart_content_type())
         .header("origin", relay.origin())
         .body(form)
         .send()
@@ -261,88 +191,27 @@ async fn uploads_are_transparent() {
 
     // The relay adds X-DashScope-OssResourceResolve for oss:// URLs.
     let body = json!({"model": model, "input": {"prompt": "claymation", "media": [{"type": "video", "url": format!("oss://{key}")}]}});
-    let (status, _, answer) = json_of(
-        c.post(relay.url("/sim/api/v1/services/aigc/video-generation/video-synthesis"))
+    send_ok(
+        c.post(relay.create_url("sim"))
             .header("authorization", auth())
-            .body(body.to_string())
-            .send()
-            .await
-            .unwrap(),
+            .body(body.to_string()),
     )
     .await;
-    assert_eq!(status, 200, "{answer}");
     assert_eq!(
         sim.control().requests_to("submit")[0].headers["x-dashscope-ossresourceresolve"],
         "enable"
     );
 
     // A made-up upload id is refused without forwarding.
-    let (status, _, body) = json_of(
+    let (status, _, body) = send_json(
         c.post(relay.url("/sim/oss/0123456789abcdef0123456789abcdef"))
-            .header(
-                "content-type",
-                format!("multipart/form-data; boundary={BOUNDARY}"),
-            )
-            .body("x")
-            .send()
-            .await
-            .unwrap(),
+            .header("content-type", multipart_content_type())
+            .body("x"),
     )
     .await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (404, Some("RelayUploadExpired"))
-    );
+    assert_error(status, &body, 404, "RelayUploadExpired");
     assert_eq!(sim.control().requests_to("oss_upload").len(), 1);
     sim.shutdown().await;
-}
-
-pub const BOUNDARY: &str = "wanedit-test-boundary-7d1f";
-
-/// The OSS PostObject form, `file` last, as the SDK sends it.
-pub fn multipart_head(data: &Value, key: &str) -> Vec<u8> {
-    let mut out = Vec::new();
-    let fields = [
-        (
-            "OSSAccessKeyId",
-            data["oss_access_key_id"].as_str().unwrap(),
-        ),
-        ("Signature", data["signature"].as_str().unwrap()),
-        ("policy", data["policy"].as_str().unwrap()),
-        ("key", key),
-        (
-            "x-oss-object-acl",
-            data["x_oss_object_acl"].as_str().unwrap(),
-        ),
-        (
-            "x-oss-forbid-overwrite",
-            data["x_oss_forbid_overwrite"].as_str().unwrap(),
-        ),
-        ("success_action_status", "200"),
-    ];
-    for (name, value) in fields {
-        out.extend_from_slice(
-            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
-        );
-    }
-    out.extend_from_slice(
-        format!(
-            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"clip.mp4\"\r\nContent-Type: video/mp4\r\n\r\n"
-        )
-        .as_bytes(),
-    );
-    out
-}
-
-pub fn multipart_tail() -> Vec<u8> {
-    format!("\r\n--{BOUNDARY}--\r\n").into_bytes()
-}
-
-fn multipart(data: &Value, key: &str, content: &[u8]) -> Vec<u8> {
-    let mut out = multipart_head(data, key);
-    out.extend_from_slice(content);
-    out.extend_from_slice(&multipart_tail());
-    out
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -358,17 +227,14 @@ async fn preflight_allowed_and_denied() {
     );
     let c = client();
     let preflight = |origin: &'static str| {
-        c.request(
-            reqwest::Method::OPTIONS,
-            relay.url("/x/api/v1/services/aigc/video-generation/video-synthesis"),
-        )
-        .header("origin", origin)
-        .header("access-control-request-method", "POST")
-        .header(
-            "access-control-request-headers",
-            "authorization, content-type, x-dashscope-async",
-        )
-        .send()
+        c.request(reqwest::Method::OPTIONS, relay.create_url("x"))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header(
+                "access-control-request-headers",
+                "authorization, content-type, x-dashscope-async",
+            )
+            .send()
     };
     let resp = preflight("https://app.example").await.unwrap();
     assert_eq!(resp.status().as_u16(), 204);
@@ -393,37 +259,17 @@ async fn preflight_allowed_and_denied() {
     assert_eq!(h["vary"], "Origin");
 
     let resp = preflight("https://evil.example").await.unwrap();
-    assert_eq!(resp.status().as_u16(), 403);
-    assert!(
-        cors_headers(resp.headers()).is_empty(),
-        "{:?}",
-        resp.headers()
-    );
+    assert_origin_denied(&resp);
 
     // The relay's own origin is not allowed once explicit origins are given (no --serve).
     let resp = preflight("http://localhost:1").await.unwrap();
     assert_eq!(resp.status().as_u16(), 403);
 
     // A denied origin gets no CORS headers on ordinary answers either, errors included.
-    let resp = c
-        .get(relay.url("/healthz"))
-        .header("origin", "https://evil.example")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status().as_u16(), 403);
-    assert!(cors_headers(resp.headers()).is_empty());
-    let resp = c
-        .get(relay.url("/nope"))
-        .header("origin", "https://app.example")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status().as_u16(), 404);
-    assert_eq!(
-        resp.headers()["access-control-allow-origin"],
-        "https://app.example"
-    );
+    let resp = get_from_origin(&c, &relay.url("/healthz"), "https://evil.example").await;
+    assert_origin_denied(&resp);
+    let resp = get_from_origin(&c, &relay.url("/nope"), "https://app.example").await;
+    assert_origin_allowed(&resp, 404, "https://app.example");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -463,11 +309,8 @@ async fn serves_the_web_ui() {
         .await
         .unwrap();
     assert_eq!(resp.headers()["content-encoding"], "gzip");
-    let (status, _, body) = json_of(c.get(relay.url("/missing.js")).send().await.unwrap()).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (404, Some("RelayNotFound"))
-    );
+    let (status, _, body) = send_json(c.get(relay.url("/missing.js"))).await;
+    assert_error(status, &body, 404, "RelayNotFound");
     let (status, _) = raw(
         relay.addr,
         b"GET /../../etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",

@@ -164,20 +164,14 @@ async fn redirect_from_upstream_is_a_502_never_followed() {
         &[],
     );
     let c = client();
-    let resp = c
-        .post(relay.url("/redir/api/v1/services/aigc/video-generation/video-synthesis"))
-        .header("authorization", "Bearer sk-client")
-        .header("origin", relay.origin())
-        .body(valid_body().to_string())
-        .send()
-        .await
-        .unwrap();
-    let (status, headers, body) = json_of(resp).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (502, Some("UpstreamRedirect")),
-        "{body}"
-    );
+    let (status, headers, body) = send_json(
+        c.post(relay.create_url("redir"))
+            .header("authorization", "Bearer sk-client")
+            .header("origin", relay.origin())
+            .body(valid_body().to_string()),
+    )
+    .await;
+    assert_error(status, &body, 502, "UpstreamRedirect");
     assert!(headers.get("location").is_none());
     assert_eq!(
         headers["access-control-allow-origin"],

@@ -10,10 +10,9 @@ const TOKEN: &str = "relay-token-7c1e9b3d5a";
 async fn relay_holds_the_key() {
     let sim = sim(&["sk-sim", SECRET]).await;
     let rec = recorder(Reply::Json("{\"output\":{\"task_status\":\"PENDING\"}}")).await;
-    let relay = start_relay(
+    let relay = start_relay_for_sim(
+        &sim,
         &[
-            "--upstream",
-            &format!("sim={}", sim.base_url()),
             "--upstream",
             &format!("rec={}", rec.base()),
             "--access-token",
@@ -23,7 +22,7 @@ async fn relay_holds_the_key() {
         &[("DASHSCOPE_API_KEY", SECRET), ("RUST_LOG", "trace")],
     );
     let c = client();
-    let create = relay.url("/sim/api/v1/services/aigc/video-generation/video-synthesis");
+    let create = relay.create_url("sim");
     let mut answers = Vec::new();
 
     // No token: refused, nothing forwarded.
@@ -32,13 +31,8 @@ async fn relay_holds_the_key() {
         if let Some(a) = auth {
             req = req.header("authorization", a);
         }
-        let resp = req.send().await.unwrap();
-        let (status, headers, body) = json_of(resp).await;
-        assert_eq!(
-            (status, body["code"].as_str()),
-            (401, Some("RelayUnauthorized")),
-            "{body}"
-        );
+        let (status, headers, body) = send_json(req).await;
+        assert_error(status, &body, 401, "RelayUnauthorized");
         answers.push(format!("{headers:?}{body}"));
     }
     let resp = c
@@ -52,16 +46,13 @@ async fn relay_holds_the_key() {
     assert_eq!(sim.control().counters().requests, 0);
 
     // With the token: the caller's own key is dropped and the relay's is used.
-    let resp = c
-        .post(&create)
-        .header("x-relay-token", TOKEN)
-        .header("authorization", "Bearer sk-sim")
-        .body(valid_body().to_string())
-        .send()
-        .await
-        .unwrap();
-    let (status, headers, body) = json_of(resp).await;
-    assert_eq!(status, 200, "{body}");
+    let (headers, body) = send_ok(
+        c.post(&create)
+            .header("x-relay-token", TOKEN)
+            .header("authorization", "Bearer sk-sim")
+            .body(valid_body().to_string()),
+    )
+    .await;
     answers.push(format!("{headers:?}{body}"));
     let submit = &sim.control().requests_to("submit")[0];
     assert_eq!(
@@ -72,14 +63,11 @@ async fn relay_holds_the_key() {
     let task_id = body["output"]["task_id"].as_str().unwrap().to_string();
 
     // A plain DashScope client configured with the token as its API key works too.
-    let resp = c
-        .get(relay.url(&format!("/sim/api/v1/tasks/{task_id}")))
-        .header("authorization", format!("Bearer {TOKEN}"))
-        .send()
-        .await
-        .unwrap();
-    let (status, headers, body) = json_of(resp).await;
-    assert_eq!(status, 200, "{body}");
+    let (headers, body) = send_ok(
+        c.get(relay.url(&format!("/sim/api/v1/tasks/{task_id}")))
+            .header("authorization", format!("Bearer {TOKEN}")),
+    )
+    .await;
     answers.push(format!("{headers:?}{body}"));
     assert_eq!(sim.control().requests_to("task_get")[0].key_index, Some(1));
 
@@ -100,40 +88,25 @@ async fn relay_holds_the_key() {
     assert!(hit.headers.get("x-relay-token").is_none());
 
     // The account-wide list is off in key-holding mode unless enabled.
-    let (status, _, body) = json_of(
+    let (status, _, body) = send_json(
         c.get(relay.url("/sim/api/v1/tasks"))
-            .header("x-relay-token", TOKEN)
-            .send()
-            .await
-            .unwrap(),
+            .header("x-relay-token", TOKEN),
     )
     .await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (403, Some("RelayForbidden"))
-    );
+    assert_error(status, &body, 403, "RelayForbidden");
     assert!(sim.control().requests_to("task_list").is_empty());
 
     // Uploads: the policy is fetched with the relay's key; the upload host never sees it.
-    let (status, _, policy) = json_of(
-        c.get(relay.url("/sim/api/v1/uploads?action=getPolicy&model=wan2.7-videoedit"))
-            .header("x-relay-token", TOKEN)
-            .send()
-            .await
-            .unwrap(),
+    let (status, _, policy) = send_json(
+        c.get(relay.url(SIM_UPLOAD_POLICY_PATH))
+            .header("x-relay-token", TOKEN),
     )
     .await;
     // The simulator's OSS host is not on the default allowlist: refused, not proxied.
-    assert_eq!(
-        (status, policy["code"].as_str()),
-        (502, Some("UploadHostRefused")),
-        "{policy}"
-    );
+    assert_error(status, &policy, 502, "UploadHostRefused");
     answers.push(policy.to_string());
 
-    let (status, _, config) =
-        json_of(c.get(relay.url("/api/relay/config")).send().await.unwrap()).await;
-    assert_eq!(status, 200);
+    let (_, config) = send_ok(c.get(relay.url("/api/relay/config"))).await;
     assert_eq!(config["holds_key"], true);
     assert_eq!(config["requires_token"], true);
     answers.push(config.to_string());
@@ -197,42 +170,20 @@ async fn refuses_to_start_unrestricted() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn origin_restricted_key_holding() {
     let sim = sim(&[SECRET]).await;
-    let relay = start_relay(
-        &[
-            "--upstream",
-            &format!("sim={}", sim.base_url()),
-            "--allow-origin",
-            "https://app.example",
-        ],
+    let relay = start_relay_for_sim(
+        &sim,
+        &["--allow-origin", "https://app.example"],
         &[("DASHSCOPE_API_KEY", SECRET)],
     );
     let c = client();
     let url = relay.url("/sim/api/v1/tasks/0385dc79-5ff8-4d82-bcb6-4ab1a2b3c4d5");
-    let resp = c
-        .get(&url)
-        .header("origin", "https://app.example")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status().as_u16(), 200);
-    assert_eq!(
-        resp.headers()["access-control-allow-origin"],
-        "https://app.example"
-    );
+    let resp = get_from_origin(&c, &url, "https://app.example").await;
+    assert_origin_allowed(&resp, 200, "https://app.example");
     // Without Origin (curl, scripts): refused, the key is for the allowed web app only.
-    let (status, _, body) = json_of(c.get(&url).send().await.unwrap()).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (401, Some("RelayUnauthorized"))
-    );
-    let resp = c
-        .get(&url)
-        .header("origin", "https://evil.example")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status().as_u16(), 403);
-    assert!(cors_headers(resp.headers()).is_empty());
+    let (status, _, body) = send_json(c.get(&url)).await;
+    assert_error(status, &body, 401, "RelayUnauthorized");
+    let resp = get_from_origin(&c, &url, "https://evil.example").await;
+    assert_origin_denied(&resp);
     assert_eq!(sim.control().requests_to("task_get").len(), 1);
     sim.shutdown().await;
 }
@@ -243,7 +194,7 @@ async fn origin_restricted_key_holding() {
 async fn simulate_mode_holds_the_demo_key() {
     let relay = start_relay(&["--simulate"], &[]);
     let c = client();
-    let (_, _, config) = json_of(c.get(relay.url("/api/relay/config")).send().await.unwrap()).await;
+    let (_, _, config) = send_json(c.get(relay.url("/api/relay/config"))).await;
     let names: Vec<_> = config["upstreams"]
         .as_array()
         .unwrap()
@@ -252,24 +203,14 @@ async fn simulate_mode_holds_the_demo_key() {
         .collect();
     assert_eq!(names, ["intl", "cn", "sim"]);
     assert_eq!(config["holds_key"], false, "the demo key is not a real key");
-    let resp = c
-        .post(relay.url("/sim/api/v1/services/aigc/video-generation/video-synthesis"))
-        .header("origin", relay.origin())
-        .body(valid_body().to_string())
-        .send()
-        .await
-        .unwrap();
-    let (status, _, body) = json_of(resp).await;
-    assert_eq!(status, 200, "{body}");
-    // The simulator's upload host is allowed automatically.
-    let (status, _, policy) = json_of(
-        c.get(relay.url("/sim/api/v1/uploads?action=getPolicy&model=wan2.7-videoedit"))
-            .send()
-            .await
-            .unwrap(),
+    send_ok(
+        c.post(relay.create_url("sim"))
+            .header("origin", relay.origin())
+            .body(valid_body().to_string()),
     )
     .await;
-    assert_eq!(status, 200, "{policy}");
+    // The simulator's upload host is allowed automatically.
+    let (_, policy) = send_ok(c.get(relay.url(SIM_UPLOAD_POLICY_PATH))).await;
     assert!(policy["data"]["upload_host"]
         .as_str()
         .unwrap()
@@ -283,14 +224,7 @@ async fn simulate_mode_holds_the_demo_key() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn simulate_mode_publishes_its_clock_speed() {
     let relay = start_relay(&["--simulate", "--sim-time-scale", "30"], &[]);
-    let (_, _, config) = json_of(
-        client()
-            .get(relay.url("/api/relay/config"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, _, config) = send_json(client().get(relay.url("/api/relay/config"))).await;
     let upstreams = config["upstreams"].as_array().unwrap();
     let scale =
         |name: &str| upstreams.iter().find(|u| u["name"] == name).unwrap()["time_scale"].clone();

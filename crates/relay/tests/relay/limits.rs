@@ -2,12 +2,12 @@
 //! with CORS headers for an allowed origin, and a 100 MB upload streamed with flat memory.
 
 use crate::common::*;
-use crate::e2e::{multipart_head, multipart_tail, BOUNDARY};
+use axum::http::HeaderMap;
 use std::time::{Duration, Instant};
 
 const ORIGIN: &str = "https://app.example";
 
-fn assert_cors(headers: &axum::http::HeaderMap) {
+fn assert_cors(headers: &HeaderMap) {
     assert_eq!(
         headers["access-control-allow-origin"], ORIGIN,
         "{headers:?}"
@@ -15,104 +15,71 @@ fn assert_cors(headers: &axum::http::HeaderMap) {
     assert_eq!(headers["vary"], "Origin");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn too_large_bodies_get_413_with_cors() {
-    let rec = recorder(Reply::Json("{}")).await;
-    let relay = start_relay(
+/// Asserts an error answer in DashScope's shape that still carries the CORS headers for
+/// [`ORIGIN`]: every refusal here must stay readable by the browser app.
+#[track_caller]
+fn assert_error_with_cors(
+    (status, headers, body): &(u16, HeaderMap, serde_json::Value),
+    want_status: u16,
+    want_code: &str,
+) {
+    assert_error(*status, body, want_status, want_code);
+    assert_cors(headers);
+}
+
+/// Sends `req` from the allowed browser origin [`ORIGIN`], as every request here is sent.
+async fn send_from_origin(req: reqwest::RequestBuilder) -> (u16, HeaderMap, serde_json::Value) {
+    send_json(req.header("origin", ORIGIN)).await
+}
+
+/// A relay allowing [`ORIGIN`] with a 1000-byte upload limit, forwarding to `upstream`
+/// (`name=base`): both relays of the size-limit test.
+fn start_relay_with_small_upload_limit(upstream: &str) -> RelayProc {
+    start_relay(
         &[
             "--upstream",
-            &format!("up={}", rec.base()),
+            upstream,
             "--allow-origin",
             ORIGIN,
             "--max-upload-bytes",
             "1000",
         ],
         &[],
-    );
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn too_large_bodies_get_413_with_cors() {
+    let rec = recorder(Reply::Json("{}")).await;
+    let relay = start_relay_with_small_upload_limit(&format!("up={}", rec.base()));
     let c = client();
     // JSON body over 1 MiB.
     let big = format!("{{\"model\":\"{}\"}}", "x".repeat(1024 * 1024));
-    let resp = c
-        .post(relay.url("/up/api/v1/services/aigc/video-generation/video-synthesis"))
-        .header("origin", ORIGIN)
-        .body(big)
-        .send()
-        .await
-        .unwrap();
-    let (status, headers, body) = json_of(resp).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (413, Some("RequestTooLarge")),
-        "{body}"
-    );
-    assert_cors(&headers);
+    let answer = send_from_origin(c.post(relay.create_url("up")).body(big)).await;
+    assert_error_with_cors(&answer, 413, "RequestTooLarge");
 
     // An upload over --max-upload-bytes (the id must be live, so get a policy first).
     let policy_up = recorder(Reply::Policy(
         "https://bucket.oss-cn-beijing.aliyuncs.com".into(),
     ))
     .await;
-    let relay2 = start_relay(
-        &[
-            "--upstream",
-            &format!("p={}", policy_up.base()),
-            "--allow-origin",
-            ORIGIN,
-            "--max-upload-bytes",
-            "1000",
-        ],
-        &[],
-    );
-    let (status, _, policy) = json_of(
-        c.get(relay2.url("/p/api/v1/uploads?action=getPolicy&model=m"))
-            .header("origin", ORIGIN)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let relay2 = start_relay_with_small_upload_limit(&format!("p={}", policy_up.base()));
+    let (status, _, policy) =
+        send_from_origin(c.get(relay2.url("/p/api/v1/uploads?action=getPolicy&model=m"))).await;
     assert_eq!(status, 200, "{policy}");
     let host = policy["data"]["upload_host"].as_str().unwrap().to_string();
-    let resp = c
-        .post(&host)
-        .header("origin", ORIGIN)
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={BOUNDARY}"),
-        )
-        .body(vec![b'x'; 2000])
-        .send()
-        .await
-        .unwrap();
-    let (status, headers, body) = json_of(resp).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (413, Some("RequestTooLarge")),
-        "{body}"
-    );
-    assert_cors(&headers);
+    let upload = || {
+        c.post(&host)
+            .header("content-type", multipart_content_type())
+    };
+    let answer = send_from_origin(upload().body(vec![b'x'; 2000])).await;
+    assert_error_with_cors(&answer, 413, "RequestTooLarge");
     // Without Content-Length (chunked): 411.
     let chunks = futures_util::stream::iter(vec![Ok::<_, std::io::Error>(
         bytes::Bytes::from_static(b"x"),
     )]);
-    let resp = c
-        .post(&host)
-        .header("origin", ORIGIN)
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={BOUNDARY}"),
-        )
-        .body(reqwest::Body::wrap_stream(chunks))
-        .send()
-        .await
-        .unwrap();
-    let (status, headers, body) = json_of(resp).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (411, Some("RelayLengthRequired")),
-        "{body}"
-    );
-    assert_cors(&headers);
+    let answer = send_from_origin(upload().body(reqwest::Body::wrap_stream(chunks))).await;
+    assert_error_with_cors(&answer, 411, "RelayLengthRequired");
     assert!(rec.hits().is_empty());
 }
 
@@ -134,40 +101,15 @@ async fn upstream_down_and_slow_get_502_and_504_with_cors() {
     );
     let c = client();
     let task = "/api/v1/tasks/0385dc79-5ff8-4d82-bcb6-4ab1a2b3c4d5";
-    let resp = c
-        .get(relay.url(&format!("/down{task}")))
-        .header("origin", ORIGIN)
-        .send()
-        .await
-        .unwrap();
-    let (status, headers, body) = json_of(resp).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (502, Some("UpstreamUnavailable")),
-        "{body}"
-    );
-    assert!(body["request_id"].is_string());
-    assert_cors(&headers);
+    let answer = send_from_origin(c.get(relay.url(&format!("/down{task}")))).await;
+    assert_error_with_cors(&answer, 502, "UpstreamUnavailable");
+    assert!(answer.2["request_id"].is_string());
 
     let started = Instant::now();
-    let resp = c
-        .get(relay.url(&format!("/slow{task}")))
-        .header("origin", ORIGIN)
-        .send()
-        .await
-        .unwrap();
-    let (status, headers, body) = json_of(resp).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (504, Some("UpstreamTimeout")),
-        "{body}"
-    );
-    assert!(
-        started.elapsed() < Duration::from_secs(4),
-        "{:?}",
-        started.elapsed()
-    );
-    assert_cors(&headers);
+    let answer = send_from_origin(c.get(relay.url(&format!("/slow{task}")))).await;
+    let elapsed = started.elapsed();
+    assert_error_with_cors(&answer, 504, "UpstreamTimeout");
+    assert!(elapsed < Duration::from_secs(4), "{elapsed:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -189,41 +131,21 @@ async fn rate_limit_gives_429_with_retry_after() {
     let c = client();
     let url = relay.url("/up/api/v1/tasks/0385dc79-5ff8-4d82-bcb6-4ab1a2b3c4d5");
     for _ in 0..3 {
-        assert_eq!(
-            c.get(&url)
-                .header("origin", ORIGIN)
-                .send()
-                .await
-                .unwrap()
-                .status()
-                .as_u16(),
-            200
-        );
+        let resp = get_from_origin(&c, &url, ORIGIN).await;
+        assert_eq!(resp.status().as_u16(), 200);
     }
-    let (status, headers, body) =
-        json_of(c.get(&url).header("origin", ORIGIN).send().await.unwrap()).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (429, Some("RateLimited")),
-        "{body}"
-    );
+    let answer = send_from_origin(c.get(&url)).await;
+    assert_error_with_cors(&answer, 429, "RateLimited");
+    let headers = &answer.1;
     let retry: u64 = headers["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((1..=10).contains(&retry), "{retry}");
-    assert_cors(&headers);
     assert!(headers["access-control-expose-headers"]
         .to_str()
         .unwrap()
         .contains("Retry-After"));
     // Health checks and preflights are not counted.
-    assert_eq!(
-        c.get(relay.url("/healthz"))
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .as_u16(),
-        200
-    );
+    let resp = c.get(relay.url("/healthz")).send().await.unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
     assert_eq!(rec.hits().len(), 3);
 }
 
@@ -232,25 +154,13 @@ async fn rate_limit_gives_429_with_retry_after() {
 async fn hundred_megabyte_upload_streams_with_flat_memory() {
     const SIZE: usize = 100_000_000;
     let sim = sim(&["sk-sim"]).await;
-    let relay = start_relay(
-        &[
-            "--upstream",
-            &format!("sim={}", sim.base_url()),
-            "--upload-host-allow",
-            &sim.base_url(),
-        ],
-        &[],
-    );
+    let relay = start_relay_for_sim_uploads(&sim);
     let c = client();
-    let (status, _, policy) = json_of(
-        c.get(relay.url("/sim/api/v1/uploads?action=getPolicy&model=wan2.7-videoedit"))
-            .header("authorization", "Bearer sk-sim")
-            .send()
-            .await
-            .unwrap(),
+    let (_, policy) = send_ok(
+        c.get(relay.url(SIM_UPLOAD_POLICY_PATH))
+            .header("authorization", "Bearer sk-sim"),
     )
     .await;
-    assert_eq!(status, 200, "{policy}");
     let data = &policy["data"];
     let host = data["upload_host"].as_str().unwrap().to_string();
     let key = format!("{}/big.mp4", data["upload_dir"].as_str().unwrap());
@@ -273,10 +183,7 @@ async fn hundred_megabyte_upload_streams_with_flat_memory() {
     let started = Instant::now();
     let resp = c
         .post(&host)
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={BOUNDARY}"),
-        )
+        .header("content-type", multipart_content_type())
         .header("content-length", total)
         .body(reqwest::Body::wrap_stream(stream))
         .send()
