@@ -27,6 +27,8 @@ use web_sys::{AbortController, Blob, Headers, Request, RequestInit, Response};
 wasm_bindgen_test_configure!(run_in_browser);
 
 const HARNESS: Option<&str> = option_env!("WANEDIT_TEST_HARNESS");
+/// A well-formed task id that the simulator never issued.
+const UNKNOWN_TASK_ID: &str = "0385dc79-5ff8-4d82-bcb6-000000000000";
 
 #[wasm_bindgen]
 extern "C" {
@@ -171,6 +173,32 @@ impl Env {
         }
     }
 
+    /// The newest `route` record the simulator answered with 200: the request that counted.
+    async fn last_ok(&self, route: &str) -> Value {
+        self.requests(route)
+            .await
+            .into_iter()
+            .rev()
+            .find(|r| r["status"] == 200)
+            .unwrap_or_else(|| panic!("no {route} request reached the simulator with 200"))
+    }
+
+    /// The simulator's records of the queries for task `id`, oldest first.
+    async fn queries_of(&self, id: &str) -> Vec<Value> {
+        self.requests("task_get")
+            .await
+            .into_iter()
+            .filter(|r| r["path"].as_str().unwrap_or("").ends_with(id))
+            .collect()
+    }
+
+    /// How many tasks the simulator has created so far.
+    async fn tasks_created(&self) -> u64 {
+        self.sim("GET", "/counters", None).await["tasks_created"]
+            .as_u64()
+            .unwrap()
+    }
+
     async fn task_state(&self, id: &str) -> Value {
         self.sim("GET", &format!("/tasks/{id}"), None).await
     }
@@ -204,6 +232,39 @@ fn statuses() -> (Rc<RefCell<Vec<String>>>, WaitOptions) {
     (seen, opts)
 }
 
+/// Submits the plain video body and returns the new task's id: the start of every test
+/// about what happens to a task.
+async fn submit_video(client: &Client) -> String {
+    client
+        .submit(&video_body(), CallOptions::default())
+        .await
+        .expect("submit")
+        .output
+        .task_id
+}
+
+/// An abort controller that fires by itself after `delay_ms` (with `reason`, if given), like a
+/// user who leaves while a call is under way.
+fn abort_later(delay_ms: f64, reason: Option<&'static str>) -> AbortController {
+    let controller = AbortController::new().unwrap();
+    let c = controller.clone();
+    spawn_local(async move {
+        sleep_ms(delay_ms).await;
+        match reason {
+            Some(reason) => c.abort_with_reason(&JsValue::from_str(reason)),
+            None => c.abort(),
+        }
+    });
+    controller
+}
+
+/// Call options that abort with `controller`.
+fn abort_with(controller: &AbortController) -> CallOptions {
+    CallOptions {
+        abort: Some(controller.signal()),
+    }
+}
+
 fn header<'a>(record: &'a Value, name: &str) -> Option<&'a str> {
     record["headers"][name].as_str()
 }
@@ -228,12 +289,7 @@ async fn submit_wait_succeeded() {
     assert!(now_ms() - started < 5000.0, "detected within seconds");
     assert_eq!(*seen.borrow(), ["PENDING", "SUCCEEDED"]);
 
-    let submits = env.requests("submit").await;
-    let record = submits
-        .iter()
-        .rev()
-        .find(|r| r["status"] == 200)
-        .expect("a submit reached the simulator");
+    let record = &env.last_ok("submit").await;
     assert_eq!(header(record, "x-dashscope-async"), Some("enable"));
     assert_eq!(header(record, "content-type"), Some("application/json"));
     assert_eq!(record["key_index"], 0, "the key passed through the relay");
@@ -300,12 +356,7 @@ async fn failed_task_rejects_with_its_code() {
 async fn cancel_while_pending_then_400() {
     let env = Env::get().await;
     let client = env.client();
-    let id = client
-        .submit(&video_body(), CallOptions::default())
-        .await
-        .unwrap()
-        .output
-        .task_id;
+    let id = submit_video(&client).await;
     client
         .cancel(&id, CallOptions::default())
         .await
@@ -329,9 +380,7 @@ async fn cancel_while_pending_then_400() {
 async fn throttled_calls_honour_retry_after() {
     let env = Env::get().await;
     let client = env.client();
-    let before = env.sim("GET", "/counters", None).await["tasks_created"]
-        .as_u64()
-        .unwrap();
+    let before = env.tasks_created().await;
     env.fault(
         json!({"kind": "throttle", "retry_after": 1, "times": 1, "method": "POST",
                      "path_prefix": "/api/v1/services/"}),
@@ -345,10 +394,7 @@ async fn throttled_calls_honour_retry_after() {
         .output
         .task_id;
     assert!(now_ms() - started >= 1000.0, "waited Retry-After: 1");
-    let after = env.sim("GET", "/counters", None).await["tasks_created"]
-        .as_u64()
-        .unwrap();
-    assert_eq!(after - before, 1, "exactly one task");
+    assert_eq!(env.tasks_created().await - before, 1, "exactly one task");
 
     env.advance(600.0).await;
     env.fault(json!({"kind": "throttle", "retry_after": 2, "times": 1,
@@ -366,12 +412,7 @@ async fn throttled_calls_honour_retry_after() {
         "waited Retry-After: 2 (took {took} ms), not the 50 ms backoff"
     );
     assert!(took < 6000.0, "took {took} ms");
-    let gets: Vec<Value> = env
-        .requests("task_get")
-        .await
-        .into_iter()
-        .filter(|r| r["path"].as_str().unwrap_or("").ends_with(&id))
-        .collect();
+    let gets = env.queries_of(&id).await;
     assert_eq!(gets.len(), 2, "{gets:?}");
     assert_eq!(gets[0]["status"], 429);
     assert_eq!(gets[1]["status"], 200);
@@ -392,12 +433,7 @@ async fn throttled_calls_honour_retry_after() {
 async fn transient_failures_never_end_a_wait() {
     let env = Env::get().await;
     let client = env.client();
-    let id = client
-        .submit(&video_body(), CallOptions::default())
-        .await
-        .unwrap()
-        .output
-        .task_id;
+    let id = submit_video(&client).await;
     // The simulator drops two queries (the relay answers 502) and fails one with 503.
     env.fault(json!({"kind": "drop", "times": 2, "path_prefix": format!("/api/v1/tasks/{id}")}))
         .await;
@@ -430,12 +466,7 @@ async fn transient_failures_never_end_a_wait() {
     assert_eq!(task.output.task_status, TaskStatus::Succeeded);
     let (down, up) = *outage.borrow();
     assert!(down > 0.0 && up - down >= 1500.0, "the relay was down");
-    let gets: Vec<Value> = env
-        .requests("task_get")
-        .await
-        .into_iter()
-        .filter(|r| r["path"].as_str().unwrap_or("").ends_with(&id))
-        .collect();
+    let gets = env.queries_of(&id).await;
     let dropped = gets.iter().filter(|r| r["status"].is_null()).count();
     let unavailable = gets.iter().filter(|r| r["status"] == 503).count();
     assert_eq!((dropped, unavailable), (2, 1), "{gets:?}");
@@ -446,19 +477,9 @@ async fn transient_failures_never_end_a_wait() {
 async fn abort_stops_a_wait_and_a_slow_request() {
     let env = Env::get().await;
     let client = env.client();
-    let id = client
-        .submit(&video_body(), CallOptions::default())
-        .await
-        .unwrap()
-        .output
-        .task_id;
+    let id = submit_video(&client).await;
 
-    let controller = AbortController::new().unwrap();
-    let c = controller.clone();
-    spawn_local(async move {
-        sleep_ms(300.0).await;
-        c.abort();
-    });
+    let controller = abort_later(300.0, None);
     let started = now_ms();
     let err = client
         .wait(
@@ -478,20 +499,10 @@ async fn abort_stops_a_wait_and_a_slow_request() {
     env.fault(json!({"kind": "latency", "ms": 5000, "times": 1,
                      "path_prefix": format!("/api/v1/tasks/{id}")}))
         .await;
-    let controller = AbortController::new().unwrap();
-    let c = controller.clone();
-    spawn_local(async move {
-        sleep_ms(300.0).await;
-        c.abort_with_reason(&JsValue::from_str("the user left"));
-    });
+    let controller = abort_later(300.0, Some("the user left"));
     let started = now_ms();
     let err = client
-        .get(
-            &id,
-            CallOptions {
-                abort: Some(controller.signal()),
-            },
-        )
+        .get(&id, abort_with(&controller))
         .await
         .expect_err("aborted");
     assert_eq!(err.kind(), "aborted");
@@ -500,12 +511,7 @@ async fn abort_stops_a_wait_and_a_slow_request() {
     // An already aborted signal sends nothing.
     let before = env.requests("submit").await.len();
     let err = client
-        .submit(
-            &video_body(),
-            CallOptions {
-                abort: Some(controller.signal()),
-            },
-        )
+        .submit(&video_body(), abort_with(&controller))
         .await
         .expect_err("aborted");
     assert_eq!(err.kind(), "aborted");
@@ -516,12 +522,7 @@ async fn abort_stops_a_wait_and_a_slow_request() {
 async fn timeout_cancels_a_pending_task() {
     let env = Env::get().await;
     let client = env.client();
-    let id = client
-        .submit(&video_body(), CallOptions::default())
-        .await
-        .unwrap()
-        .output
-        .task_id;
+    let id = submit_video(&client).await;
     let started = now_ms();
     let err = client
         .wait(
@@ -549,12 +550,7 @@ async fn timeout_cancels_a_pending_task() {
     );
 
     // Without cancelOnTimeout the task is left alone.
-    let id = client
-        .submit(&video_body(), CallOptions::default())
-        .await
-        .unwrap()
-        .output
-        .task_id;
+    let id = submit_video(&client).await;
     let err = client
         .wait(
             &id,
@@ -607,13 +603,7 @@ async fn upload_then_submit_with_the_resolve_header() {
     assert_eq!(progress.first(), Some(&0.0));
     assert_eq!(progress.last(), Some(&1.0));
     assert!(progress.windows(2).all(|w| w[0] <= w[1]), "{progress:?}");
-    let stored = env
-        .requests("oss_upload")
-        .await
-        .into_iter()
-        .rev()
-        .find(|r| r["status"] == 200)
-        .expect("the upload reached the simulator's OSS endpoint");
+    let stored = env.last_ok("oss_upload").await;
     assert_eq!(
         stored["note"]["fields"],
         json!([
@@ -660,13 +650,7 @@ async fn upload_then_submit_with_the_resolve_header() {
         "{seen}"
     );
     assert_eq!(seen[0]["oss"], "enable", "the client sent it itself");
-    let record = env
-        .requests("submit")
-        .await
-        .into_iter()
-        .rev()
-        .find(|r| r["status"] == 200)
-        .unwrap();
+    let record = env.last_ok("submit").await;
     assert_eq!(
         header(&record, "x-dashscope-ossresourceresolve"),
         Some("enable")
@@ -744,10 +728,7 @@ async fn auth_expired_and_bad_ids() {
     let mut config = env.config();
     config.relay_token = None;
     let err = Client::new(config)
-        .wait(
-            "0385dc79-5ff8-4d82-bcb6-000000000000",
-            WaitOptions::default(),
-        )
+        .wait(UNKNOWN_TASK_ID, WaitOptions::default())
         .await
         .expect_err("401");
     assert_eq!((err.kind(), err.status()), ("auth", Some(401)));
@@ -765,10 +746,7 @@ async fn auth_expired_and_bad_ids() {
     // An unknown task id: UNKNOWN, kind expired.
     let err = env
         .client()
-        .wait(
-            "0385dc79-5ff8-4d82-bcb6-000000000000",
-            WaitOptions::default(),
-        )
+        .wait(UNKNOWN_TASK_ID, WaitOptions::default())
         .await
         .expect_err("unknown");
     assert_eq!(err.kind(), "expired");

@@ -4,6 +4,7 @@
 
 use std::io::Cursor;
 
+use png::{BitDepth, ColorType};
 use proptest::prelude::*;
 use wanedit_core::mask::{
     step_brush_diameter, HistoryLimits, MaskBitmap, OverlayStyle, Point, Rect, Tool,
@@ -19,6 +20,15 @@ fn mask(width: u32, height: u32) -> MaskBitmap {
 
 fn p(x: f32, y: f32) -> Point {
     Point::new(x, y)
+}
+
+/// The mask's f32 points for coordinates kept in f64, where the reference geometry is
+/// computed.
+fn points_of(coordinates: &[(f64, f64)]) -> Vec<Point> {
+    coordinates
+        .iter()
+        .map(|&(x, y)| p(x as f32, y as f32))
+        .collect()
 }
 
 /// Draws one stroke through `points` and ends it; whether it changed the mask.
@@ -44,8 +54,8 @@ fn decode_raw(png: &[u8]) -> (png::OutputInfo, Vec<u8>) {
 fn encode(
     width: u32,
     height: u32,
-    colour: png::ColorType,
-    depth: png::BitDepth,
+    colour: ColorType,
+    depth: BitDepth,
     data: &[u8],
     palette: Option<(&[u8], &[u8])>,
 ) -> Vec<u8> {
@@ -61,6 +71,13 @@ fn encode(
     writer.write_image_data(data).unwrap();
     writer.finish().unwrap();
     out
+}
+
+/// Encodes test pixels (no palette) as a PNG and imports it at its own size: what the mask
+/// makes of them.
+fn import(width: u32, height: u32, colour: ColorType, depth: BitDepth, data: &[u8]) -> MaskBitmap {
+    let png = encode(width, height, colour, depth, data, None);
+    MaskBitmap::from_png(&png, width, height).unwrap()
 }
 
 /// Squared distance from `point` to the segment `a`–`b`.
@@ -126,8 +143,8 @@ fn exported_png_is_8_bit_grey_of_exact_size_with_only_0_and_255() {
     let png = mask.to_png().unwrap();
     let (info, pixels) = decode_raw(&png);
     assert_eq!((info.width, info.height), (333, 197));
-    assert_eq!(info.color_type, png::ColorType::Grayscale);
-    assert_eq!(info.bit_depth, png::BitDepth::Eight);
+    assert_eq!(info.color_type, ColorType::Grayscale);
+    assert_eq!(info.bit_depth, BitDepth::Eight);
     assert_eq!(pixels.len(), 333 * 197);
     assert!(pixels.iter().all(|&v| v == 0 || v == 255));
     assert_eq!(pixels, mask.pixels());
@@ -244,10 +261,7 @@ fn a_thin_stroke_between_far_apart_samples_has_no_gaps() {
 fn a_fast_stroke_with_sparse_samples_covers_the_whole_swept_path() {
     let samples: [(f64, f64); 4] = [(30.5, 30.5), (330.5, 40.5), (60.5, 250.5), (380.5, 270.5)];
     let mut mask = mask(420, 300);
-    let points: Vec<Point> = samples
-        .iter()
-        .map(|&(x, y)| p(x as f32, y as f32))
-        .collect();
+    let points = points_of(&samples);
     stroke(&mut mask, Tool::Brush, 9, &points);
     assert_matches_geometry(&mask, |c| {
         samples
@@ -360,10 +374,7 @@ fn a_rectangle_drag_selects_pixels_by_their_centres() {
 fn a_triangle_lasso_fills_the_pixels_whose_centres_are_inside() {
     let polygon = [(10.3, 5.7), (90.1, 40.2), (20.9, 70.4)];
     let mut mask = mask(100, 80);
-    let points: Vec<Point> = polygon
-        .iter()
-        .map(|&(x, y)| p(x as f32, y as f32))
-        .collect();
+    let points = points_of(&polygon);
     mask.fill_polygon(&points, Tool::Brush);
     assert_matches_geometry(&mask, |c| winding(c, &polygon) != 0);
     assert!(mask.white_pixels() > 2000);
@@ -383,10 +394,7 @@ fn a_concave_lasso_leaves_its_notch_empty() {
         (5.2, 60.9),
     ];
     let mut mask = mask(80, 70);
-    let points: Vec<Point> = polygon
-        .iter()
-        .map(|&(x, y)| p(x as f32, y as f32))
-        .collect();
+    let points = points_of(&polygon);
     mask.fill_polygon(&points, Tool::Brush);
     assert_matches_geometry(&mask, |c| winding(c, &polygon) != 0);
     assert!(!mask.get(40, 20) && mask.get(15, 20) && mask.get(40, 50));
@@ -403,7 +411,7 @@ fn a_self_crossing_lasso_fills_by_nonzero_winding() {
         .collect();
     assert_eq!(winding((50.0, 50.0), &star).abs(), 2);
     let mut mask = mask(100, 100);
-    let points: Vec<Point> = star.iter().map(|&(x, y)| p(x as f32, y as f32)).collect();
+    let points = points_of(&star);
     mask.fill_polygon(&points, Tool::Brush);
     assert!(mask.get(50, 50));
     for y in 0..100 {
@@ -423,10 +431,7 @@ fn a_lasso_eraser_and_degenerate_lassos() {
     let mut mask = mask(40, 40);
     mask.fill_rect(mask.bounds(), Tool::Brush);
     let polygon = [(5.5, 5.5), (30.5, 5.5), (30.5, 30.5), (5.5, 30.5)];
-    let points: Vec<Point> = polygon
-        .iter()
-        .map(|&(x, y)| p(x as f32, y as f32))
-        .collect();
+    let points = points_of(&polygon);
     assert_eq!(
         mask.fill_polygon(&points, Tool::Eraser),
         Some(Rect::new(5, 5, 25, 25))
@@ -659,15 +664,7 @@ const GREY_CASES: [(u8, bool); 6] = [
 #[test]
 fn grey_png_is_thresholded_at_128() {
     let data: Vec<u8> = GREY_CASES.iter().map(|c| c.0).collect();
-    let png = encode(
-        6,
-        1,
-        png::ColorType::Grayscale,
-        png::BitDepth::Eight,
-        &data,
-        None,
-    );
-    let mask = MaskBitmap::from_png(&png, 6, 1).unwrap();
+    let mask = import(6, 1, ColorType::Grayscale, BitDepth::Eight, &data);
     let expected: Vec<bool> = GREY_CASES.iter().map(|c| c.1).collect();
     assert_eq!((0..6).map(|x| mask.get(x, 0)).collect::<Vec<_>>(), expected);
     assert!(mask.pixels().iter().all(|&v| v == 0 || v == 255));
@@ -677,29 +674,19 @@ fn grey_png_is_thresholded_at_128() {
 fn sixteen_bit_grey_png_is_thresholded_on_its_high_byte() {
     let values: [u16; 4] = [0, 0x7FFF, 0x8000, 0xFFFF];
     let data: Vec<u8> = values.iter().flat_map(|v| v.to_be_bytes()).collect();
-    let png = encode(
-        4,
-        1,
-        png::ColorType::Grayscale,
-        png::BitDepth::Sixteen,
-        &data,
-        None,
-    );
-    let mask = MaskBitmap::from_png(&png, 4, 1).unwrap();
+    let mask = import(4, 1, ColorType::Grayscale, BitDepth::Sixteen, &data);
     assert_eq!(mask.pixels(), &[0, 0, 255, 255]);
 }
 
 #[test]
 fn one_bit_grey_png_is_read() {
-    let png = encode(
+    let mask = import(
         8,
         2,
-        png::ColorType::Grayscale,
-        png::BitDepth::One,
+        ColorType::Grayscale,
+        BitDepth::One,
         &[0b1010_0001, 0xFF],
-        None,
     );
-    let mask = MaskBitmap::from_png(&png, 8, 2).unwrap();
     assert_eq!(&mask.pixels()[..8], &[255, 0, 255, 0, 0, 0, 0, 255]);
     assert!(mask.pixels()[8..].iter().all(|&v| v == 255));
 }
@@ -716,15 +703,7 @@ fn grey_alpha_png_composites_over_black() {
         (0, 255),
     ];
     let data: Vec<u8> = pixels.iter().flat_map(|&(g, a)| [g, a]).collect();
-    let png = encode(
-        6,
-        1,
-        png::ColorType::GrayscaleAlpha,
-        png::BitDepth::Eight,
-        &data,
-        None,
-    );
-    let mask = MaskBitmap::from_png(&png, 6, 1).unwrap();
+    let mask = import(6, 1, ColorType::GrayscaleAlpha, BitDepth::Eight, &data);
     assert_eq!(mask.pixels(), &[0, 0, 255, 255, 0, 0]);
 }
 
@@ -740,52 +719,27 @@ fn rgb_and_rgba_pngs_use_luminance() {
     ];
     let expected = [0u8, 255, 0, 255, 0];
     let data: Vec<u8> = rgb.iter().flatten().copied().collect();
-    let png = encode(5, 1, png::ColorType::Rgb, png::BitDepth::Eight, &data, None);
     assert_eq!(
-        MaskBitmap::from_png(&png, 5, 1).unwrap().pixels(),
+        import(5, 1, ColorType::Rgb, BitDepth::Eight, &data).pixels(),
         &expected
     );
 
     let data: Vec<u8> = rgb.iter().flat_map(|c| [c[0], c[1], c[2], 255]).collect();
-    let png = encode(
-        5,
-        1,
-        png::ColorType::Rgba,
-        png::BitDepth::Eight,
-        &data,
-        None,
-    );
     assert_eq!(
-        MaskBitmap::from_png(&png, 5, 1).unwrap().pixels(),
+        import(5, 1, ColorType::Rgba, BitDepth::Eight, &data).pixels(),
         &expected
     );
 
     let transparent = [255u8, 255, 255, 0, 255, 255, 255, 255];
-    let png = encode(
-        2,
-        1,
-        png::ColorType::Rgba,
-        png::BitDepth::Eight,
-        &transparent,
-        None,
-    );
     assert_eq!(
-        MaskBitmap::from_png(&png, 2, 1).unwrap().pixels(),
+        import(2, 1, ColorType::Rgba, BitDepth::Eight, &transparent).pixels(),
         &[0, 255]
     );
 
     let data: Vec<u8> = [[0u8, 0x80, 0, 0x00, 0, 0, 0xFF, 0xFF], [0xFF; 8]].concat();
-    let png = encode(
-        2,
-        1,
-        png::ColorType::Rgba,
-        png::BitDepth::Sixteen,
-        &data,
-        None,
-    );
     // Green 128 → luminance 75: black; opaque white: white.
     assert_eq!(
-        MaskBitmap::from_png(&png, 2, 1).unwrap().pixels(),
+        import(2, 1, ColorType::Rgba, BitDepth::Sixteen, &data).pixels(),
         &[0, 255]
     );
 }
@@ -797,8 +751,8 @@ fn palette_png_with_transparency_is_read() {
     let png = encode(
         3,
         1,
-        png::ColorType::Indexed,
-        png::BitDepth::Eight,
+        ColorType::Indexed,
+        BitDepth::Eight,
         &[0, 1, 2],
         Some((&palette, &alpha)),
     );
@@ -813,8 +767,8 @@ fn a_png_of_another_size_is_a_size_mismatch() {
     let png = encode(
         4,
         3,
-        png::ColorType::Grayscale,
-        png::BitDepth::Eight,
+        ColorType::Grayscale,
+        BitDepth::Eight,
         &[255; 12],
         None,
     );
@@ -973,6 +927,14 @@ fn apply(mask: &mut MaskBitmap, edit: &Edit) {
     }
 }
 
+/// An 80×60 mask after `edits`: the random starting point of the properties that hold for
+/// any mask.
+fn edited(edits: &[Edit]) -> MaskBitmap {
+    let mut mask = mask(80, 60);
+    edits.iter().for_each(|e| apply(&mut mask, e));
+    mask
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -1013,8 +975,7 @@ proptest! {
 
     #[test]
     fn invert_twice_is_identity(edits in prop::collection::vec(edit(), 0..6)) {
-        let mut mask = mask(80, 60);
-        edits.iter().for_each(|e| apply(&mut mask, e));
+        let mut mask = edited(&edits);
         let before = mask.pixels().to_vec();
         mask.invert();
         prop_assert!(mask.pixels().iter().zip(&before).all(|(a, b)| a ^ b == 0xFF));
@@ -1024,8 +985,7 @@ proptest! {
 
     #[test]
     fn export_then_import_is_identity(edits in prop::collection::vec(edit(), 0..6)) {
-        let mut mask = mask(80, 60);
-        edits.iter().for_each(|e| apply(&mut mask, e));
+        let mask = edited(&edits);
         let png = mask.to_png().unwrap();
         let (_, raw) = decode_raw(&png);
         prop_assert!(raw.iter().all(|&v| v == 0 || v == 255));
@@ -1041,7 +1001,7 @@ proptest! {
             .map(|&(x, y)| (f64::from(x.round()) + 0.25, f64::from(y.round()) + 0.25))
             .collect();
         let mut mask = mask(80, 60);
-        let points: Vec<Point> = vertices.iter().map(|&(x, y)| p(x as f32, y as f32)).collect();
+        let points = points_of(&vertices);
         mask.fill_polygon(&points, Tool::Brush);
         for y in 0..60 {
             for x in 0..80 {
@@ -1062,7 +1022,7 @@ proptest! {
             .map(|&(x, y)| (f64::from(x) + offset, f64::from(y) + offset))
             .collect();
         let mut mask = mask(80, 60);
-        let points: Vec<Point> = samples.iter().map(|&(x, y)| p(x as f32, y as f32)).collect();
+        let points = points_of(&samples);
         stroke(&mut mask, Tool::Brush, diameter, &points);
         let radius_sq = f64::from(diameter * diameter) / 4.0;
         let first = [samples[0], samples[0]];

@@ -3,6 +3,7 @@
 mod common;
 
 use common::*;
+use reqwest::Method;
 use serde_json::{json, Value};
 
 async fn ctl_post(sim: &Sim, path: &str, body: Value) -> (u16, Value) {
@@ -59,11 +60,8 @@ async fn task_and_failure_routes() {
     let b = sim.submit(&vace_body()).await;
     // An empty body uses a default InternalError.
     let resp = sim
-        .http
-        .post(sim.url(&format!("/__sim/tasks/{b}/fail")))
-        .send()
-        .await
-        .unwrap();
+        .send_bare(Method::POST, &format!("/__sim/tasks/{b}/fail"))
+        .await;
     assert_eq!(resp.status(), 200);
     let (s, v) = ctl_post(&sim, "/__sim/tasks/nope/fail", json!({})).await;
     assert_eq!((s, v["code"].as_str()), (404, Some("NoSuchTask")));
@@ -72,24 +70,14 @@ async fn task_and_failure_routes() {
     assert_eq!(tasks.as_array().unwrap().len(), 2);
     assert_eq!(tasks[0]["task_id"], a.as_str());
     assert_eq!(tasks[0]["status"], "PENDING");
-    sim.http
-        .post(sim.url("/__sim/clock/advance"))
-        .json(&json!({"seconds": 400}))
-        .send()
-        .await
-        .unwrap();
+    ctl_post(&sim, "/__sim/clock/advance", json!({"seconds": 400})).await;
     let t = ctl_get(&sim, &format!("/__sim/tasks/{a}")).await;
     assert_eq!(t["status"], "FAILED");
     let v = sim.task(&a).await;
     assert_eq!(v["output"]["code"], "InternalError.Algo");
     let v = sim.task(&b).await;
     assert_eq!(v["output"]["code"], "InternalError");
-    let resp = sim
-        .http
-        .get(sim.url("/__sim/tasks/nope"))
-        .send()
-        .await
-        .unwrap();
+    let resp = sim.send_bare(Method::GET, "/__sim/tasks/nope").await;
     assert_eq!(resp.status(), 404);
 }
 
@@ -121,12 +109,7 @@ async fn fault_routes() {
     let resp = sim.submit_raw(&vace_body()).await;
     assert_eq!(resp.status(), 429);
     assert_eq!(resp.headers()["retry-after"], "7");
-    let resp = sim
-        .http
-        .delete(sim.url("/__sim/faults"))
-        .send()
-        .await
-        .unwrap();
+    let resp = sim.send_bare(Method::DELETE, "/__sim/faults").await;
     assert_eq!(resp.status(), 200);
     assert!(ctl_get(&sim, "/__sim/faults")
         .await
@@ -139,13 +122,7 @@ async fn fault_routes() {
     assert_eq!((s, v["code"].as_str()), (400, Some("BadControl")));
     // A drop via HTTP.
     ctl_post(&sim, "/__sim/faults", json!({"kind": "drop"})).await;
-    assert!(sim
-        .http
-        .get(sim.url("/api/v1/tasks/x"))
-        .bearer_auth(KEY)
-        .send()
-        .await
-        .is_err());
+    assert!(sim.get_with_key("/api/v1/tasks/x").send().await.is_err());
 }
 
 #[tokio::test]
@@ -186,12 +163,7 @@ async fn request_log_counters_and_reset() {
     assert_eq!(state["tasks"].as_array().unwrap().len(), 1);
     assert_eq!(state["public_base_url"], sim.base.as_str());
 
-    let resp = sim
-        .http
-        .delete(sim.url("/__sim/requests"))
-        .send()
-        .await
-        .unwrap();
+    let resp = sim.send_bare(Method::DELETE, "/__sim/requests").await;
     assert_eq!(resp.status(), 200);
     assert_eq!(ctl_get(&sim, "/__sim/counters").await["requests"], 0);
 
@@ -211,23 +183,11 @@ async fn request_log_counters_and_reset() {
 #[tokio::test]
 async fn control_routes_allow_cross_origin_calls() {
     let sim = start().await;
-    let resp = sim
-        .http
-        .request(reqwest::Method::OPTIONS, sim.url("/__sim/clock/advance"))
-        .header("Origin", "http://localhost:8080")
-        .header("Access-Control-Request-Method", "POST")
-        .send()
-        .await
-        .unwrap();
+    let resp = sim.preflight("/__sim/clock/advance").await;
     assert_eq!(resp.status(), 204);
     assert_eq!(resp.headers()["access-control-allow-origin"], "*");
-    let resp = sim.http.get(sim.url("/__sim/clock")).send().await.unwrap();
+    let resp = sim.send_bare(Method::GET, "/__sim/clock").await;
     assert_eq!(resp.headers()["access-control-allow-origin"], "*");
-    let resp = sim
-        .http
-        .get(sim.url("/__sim/nothing"))
-        .send()
-        .await
-        .unwrap();
+    let resp = sim.send_bare(Method::GET, "/__sim/nothing").await;
     assert_eq!(resp.status(), 404);
 }

@@ -56,9 +56,7 @@ async fn dropped_connection_gets_no_response() {
     // Other paths are unaffected.
     sim.task("a").await;
     let err = sim
-        .http
-        .get(sim.url("/api/v1/tasks/b"))
-        .bearer_auth(KEY)
+        .get_with_key("/api/v1/tasks/b")
         .send()
         .await
         .expect_err("the connection must close without a response");
@@ -81,10 +79,7 @@ async fn drop_after_handling_still_creates_the_task() {
     sim.ctl
         .inject(Fault::drop_connection().on_method("POST").after_handling());
     assert!(sim
-        .http
-        .post(sim.url(SUBMIT))
-        .bearer_auth(KEY)
-        .header("X-DashScope-Async", "enable")
+        .submit_request(Some(KEY), &[ASYNC])
         .json(&vace_body())
         .send()
         .await
@@ -118,9 +113,7 @@ async fn latency_delays_the_answer() {
     // A client timeout shorter than the latency fires.
     sim.ctl.inject(Fault::latency(Duration::from_millis(400)));
     let err = sim
-        .http
-        .get(sim.url("/api/v1/tasks/x"))
-        .bearer_auth(KEY)
+        .get_with_key("/api/v1/tasks/x")
         .timeout(Duration::from_millis(100))
         .send()
         .await
@@ -132,7 +125,7 @@ async fn latency_delays_the_answer() {
 async fn control_routes_are_never_faulted_or_logged() {
     let sim = start().await;
     sim.ctl.inject(Fault::status(500).times(10));
-    let resp = sim.http.get(sim.url("/__sim/clock")).send().await.unwrap();
+    let resp = sim.send_bare(reqwest::Method::GET, "/__sim/clock").await;
     assert_eq!(resp.status(), 200);
     assert_eq!(sim.ctl.faults()[0].times, 10);
     assert!(sim.ctl.requests().is_empty());

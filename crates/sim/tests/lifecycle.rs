@@ -6,8 +6,19 @@ mod common;
 use std::time::Duration;
 
 use common::*;
+use reqwest::{Method, Response};
 use serde_json::json;
 use wanedit_sim::{SimConfig, TaskStatus};
+
+/// Fetches part of a result video, as a browser's `<video>` asks for it.
+async fn get_range(sim: &Sim, url: &str, range: &str) -> Response {
+    sim.http
+        .get(url)
+        .header("Range", range)
+        .send()
+        .await
+        .unwrap()
+}
 
 #[tokio::test]
 async fn vace_task_runs_to_success_with_a_real_video() {
@@ -57,26 +68,14 @@ async fn vace_task_runs_to_success_with_a_real_video() {
     assert!(bytes.len() > 500 && bytes.len() < 20_000, "{}", bytes.len());
     assert_eq!(&bytes[..], wanedit_sim::result_video());
     // Byte ranges, as a browser's <video> asks for them.
-    let resp = sim
-        .http
-        .get(url)
-        .header("Range", "bytes=4-7")
-        .send()
-        .await
-        .unwrap();
+    let resp = get_range(&sim, url, "bytes=4-7").await;
     assert_eq!(resp.status(), 206);
     assert_eq!(
         resp.headers()["content-range"],
         format!("bytes 4-7/{}", bytes.len()).as_str()
     );
     assert_eq!(&resp.bytes().await.unwrap()[..], b"ftyp");
-    let resp = sim
-        .http
-        .get(url)
-        .header("Range", "bytes=999999-")
-        .send()
-        .await
-        .unwrap();
+    let resp = get_range(&sim, url, "bytes=999999-").await;
     assert_eq!(resp.status(), 416);
     let rec = sim.ctl.requests_to("result");
     assert_eq!(rec.len(), 3);
@@ -122,7 +121,7 @@ async fn unknown_result_and_unfinished_result_are_404() {
         format!("/results/{id}.mp4"),
         "/results/nope.mp4".to_string(),
     ] {
-        let resp = sim.http.get(sim.url(&path)).send().await.unwrap();
+        let resp = sim.send_bare(Method::GET, &path).await;
         assert_eq!(resp.status(), 404);
         assert!(resp.text().await.unwrap().contains("NoSuchKey"));
     }
@@ -162,11 +161,8 @@ async fn failure_on_demand() {
     assert!(sim.ctl.fail_task("nope", "X", "y").is_err());
     // A failed task has no result video.
     let resp = sim
-        .http
-        .get(sim.url(&format!("/results/{a}.mp4")))
-        .send()
-        .await
-        .unwrap();
+        .send_bare(Method::GET, &format!("/results/{a}.mp4"))
+        .await;
     assert_eq!(resp.status(), 404);
 }
 
@@ -174,13 +170,7 @@ async fn failure_on_demand() {
 async fn cancel_only_while_pending() {
     let sim = start().await;
     let pending = sim.submit(&vace_body()).await;
-    let resp = sim
-        .http
-        .post(sim.url(&format!("/api/v1/tasks/{pending}/cancel")))
-        .bearer_auth(KEY)
-        .send()
-        .await
-        .unwrap();
+    let resp = sim.cancel(&pending).await;
     assert_eq!(resp.status(), 200);
     let v: serde_json::Value = resp.json().await.unwrap();
     assert!(v["request_id"].is_string());
@@ -191,13 +181,7 @@ async fn cancel_only_while_pending() {
     sim.advance_secs(3);
     assert_eq!(sim.status_of(&running).await, "RUNNING");
     for id in [running.as_str(), pending.as_str(), "no-such-task"] {
-        let resp = sim
-            .http
-            .post(sim.url(&format!("/api/v1/tasks/{id}/cancel")))
-            .bearer_auth(KEY)
-            .send()
-            .await
-            .unwrap();
+        let resp = sim.cancel(id).await;
         let v = expect_error(resp, 400, "UnsupportedOperation").await;
         assert_eq!(
             v["message"],

@@ -56,13 +56,7 @@ async fn task_queries_are_limited_to_20_per_second() {
     for _ in 0..20 {
         sim.task("x").await;
     }
-    let resp = sim
-        .http
-        .get(sim.url("/api/v1/tasks/x"))
-        .bearer_auth(KEY)
-        .send()
-        .await
-        .unwrap();
+    let resp = sim.get_with_key("/api/v1/tasks/x").send().await.unwrap();
     expect_error(resp, 429, "Throttling.RateQuota").await;
     sim.advance_secs(1);
     sim.task("x").await;

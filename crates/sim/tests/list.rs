@@ -9,6 +9,25 @@ async fn list(sim: &Sim, query: &str) -> (u16, Value) {
     sim.get_json(&format!("/api/v1/tasks{query}")).await
 }
 
+/// The task ids of a list page, in the order listed.
+fn listed_ids(v: &Value) -> Vec<&str> {
+    v["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["task_id"].as_str().unwrap())
+        .collect()
+}
+
+/// Asserts that each of `queries` is refused as 400 InvalidParameter.
+async fn assert_refused(sim: &Sim, queries: &[&str]) {
+    for bad in queries {
+        let (status, v) = list(sim, bad).await;
+        assert_eq!(status, 400, "{bad}: {v}");
+        assert_eq!(v["code"], "InvalidParameter");
+    }
+}
+
 /// Submits 3 VACE tasks and 2 wan2.7 tasks one virtual second apart, returns ids in order.
 async fn populate(sim: &Sim) -> Vec<String> {
     let mut ids = Vec::new();
@@ -73,13 +92,7 @@ async fn filters_by_model_status_and_id() {
     // At +5 s every task past its 2 s pickup delay runs (2 VACE slots, wan2.7 has its own);
     // the one submitted at +4 s still waits.
     let (_, v) = list(&sim, "?status=PENDING").await;
-    let pending: Vec<&str> = v["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["task_id"].as_str().unwrap())
-        .collect();
-    assert_eq!(pending, vec![ids[4].as_str()]);
+    assert_eq!(listed_ids(&v), vec![ids[4].as_str()]);
     let (_, v) = list(&sim, "?status=running").await;
     assert_eq!(v["total"], 4);
 
@@ -101,27 +114,21 @@ async fn pages() {
     assert_eq!(v["total_page"], 3);
     assert_eq!(v["page_no"], 2);
     assert_eq!(v["page_size"], 2);
-    let got: Vec<&str> = v["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["task_id"].as_str().unwrap())
-        .collect();
-    assert_eq!(got, vec![ids[2].as_str(), ids[1].as_str()]);
+    assert_eq!(listed_ids(&v), vec![ids[2].as_str(), ids[1].as_str()]);
     let (_, v) = list(&sim, "?page_size=2&page_no=3").await;
     assert_eq!(v["data"].as_array().unwrap().len(), 1);
     let (_, v) = list(&sim, "?page_size=2&page_no=9").await;
     assert_eq!(v["data"].as_array().unwrap().len(), 0);
-    for bad in [
-        "?page_no=0",
-        "?page_size=abc",
-        "?page_no=-1",
-        "?page_no=%ZZ",
-    ] {
-        let (status, v) = list(&sim, bad).await;
-        assert_eq!(status, 400, "{bad}");
-        assert_eq!(v["code"], "InvalidParameter");
-    }
+    assert_refused(
+        &sim,
+        &[
+            "?page_no=0",
+            "?page_size=abc",
+            "?page_no=-1",
+            "?page_no=%ZZ",
+        ],
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -129,27 +136,24 @@ async fn time_window() {
     let sim = start().await;
     let ids = populate(&sim).await; // submitted at 16:00:00 .. 16:00:04 (UTC+8)
     let (_, v) = list(&sim, "?start_time=20250515160001&end_time=20250515160003").await;
-    let got: Vec<&str> = v["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["task_id"].as_str().unwrap())
-        .collect();
-    assert_eq!(got, vec![ids[3].as_str(), ids[2].as_str(), ids[1].as_str()]);
+    assert_eq!(
+        listed_ids(&v),
+        vec![ids[3].as_str(), ids[2].as_str(), ids[1].as_str()]
+    );
 
     let (_, v) = list(&sim, "?start_time=20250514160000&end_time=20250515160000").await;
     assert_eq!(v["total"], 1, "exactly 24 h is allowed and inclusive");
 
-    for bad in [
-        "?start_time=20250514155959&end_time=20250515160000",
-        "?start_time=20250515160003&end_time=20250515160001",
-        "?start_time=2025-05-15",
-        "?end_time=20251315000000",
-    ] {
-        let (status, v) = list(&sim, bad).await;
-        assert_eq!(status, 400, "{bad}: {v}");
-        assert_eq!(v["code"], "InvalidParameter");
-    }
+    assert_refused(
+        &sim,
+        &[
+            "?start_time=20250514155959&end_time=20250515160000",
+            "?start_time=20250515160003&end_time=20250515160001",
+            "?start_time=2025-05-15",
+            "?end_time=20251315000000",
+        ],
+    )
+    .await;
 
     // By default only the last 24 h are listed, and expired ids are gone anyway.
     sim.advance_secs(24 * 3600 - 3);

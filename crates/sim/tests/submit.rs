@@ -3,31 +3,36 @@
 mod common;
 
 use common::*;
+use reqwest::{Method, Response};
 use serde_json::{json, Value};
+
+/// A submit with the default key, asynchronous, and `body` sent as is under `content_type`.
+async fn submit_text(sim: &Sim, content_type: &str, body: String) -> Response {
+    sim.submit_request(Some(KEY), &[ASYNC, ("content-type", content_type)])
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Asserts that a response carries no CORS header at all, as real DashScope sends none.
+fn assert_no_cors(resp: &Response) {
+    assert!(resp
+        .headers()
+        .keys()
+        .all(|k| !k.as_str().starts_with("access-control-")));
+}
 
 #[tokio::test]
 async fn missing_or_wrong_key_is_401() {
     let sim = start().await;
-    let resp = sim
-        .http
-        .post(sim.url(SUBMIT))
-        .header("X-DashScope-Async", "enable")
-        .json(&vace_body())
-        .send()
-        .await
-        .unwrap();
+    let resp = sim.submit_with(None, &[ASYNC], &vace_body()).await;
     let v = expect_error(resp, 401, "InvalidApiKey").await;
     assert_eq!(v["message"], "No API-key provided.");
 
     let resp = sim
-        .http
-        .post(sim.url(SUBMIT))
-        .bearer_auth("sk-wrong")
-        .header("X-DashScope-Async", "enable")
-        .json(&vace_body())
-        .send()
-        .await
-        .unwrap();
+        .submit_with(Some("sk-wrong"), &[ASYNC], &vace_body())
+        .await;
     let v = expect_error(resp, 401, "InvalidApiKey").await;
     assert_eq!(v["message"], "Invalid API-key provided.");
 
@@ -37,15 +42,10 @@ async fn missing_or_wrong_key_is_401() {
         "/api/v1/tasks",
         "/api/v1/uploads?action=getPolicy&model=wan2.7-videoedit",
     ] {
-        let resp = sim.http.get(sim.url(path)).send().await.unwrap();
+        let resp = sim.send_bare(Method::GET, path).await;
         expect_error(resp, 401, "InvalidApiKey").await;
     }
-    let resp = sim
-        .http
-        .post(sim.url("/api/v1/tasks/x/cancel"))
-        .send()
-        .await
-        .unwrap();
+    let resp = sim.send_bare(Method::POST, "/api/v1/tasks/x/cancel").await;
     expect_error(resp, 401, "InvalidApiKey").await;
     assert_eq!(sim.ctl.counters().tasks_created, 0);
 }
@@ -58,14 +58,8 @@ async fn any_configured_key_works() {
     })
     .await;
     let resp = sim
-        .http
-        .post(sim.url(SUBMIT))
-        .bearer_auth("sk-two")
-        .header("X-DashScope-Async", "enable")
-        .json(&vace_body())
-        .send()
-        .await
-        .unwrap();
+        .submit_with(Some("sk-two"), &[ASYNC], &vace_body())
+        .await;
     assert_eq!(resp.status(), 200);
     let rec = sim.ctl.requests_to("submit");
     assert_eq!(rec[0].key_index, Some(1));
@@ -78,28 +72,15 @@ async fn any_configured_key_works() {
 #[tokio::test]
 async fn async_header_is_required() {
     let sim = start().await;
-    let resp = sim
-        .http
-        .post(sim.url(SUBMIT))
-        .bearer_auth(KEY)
-        .json(&vace_body())
-        .send()
-        .await
-        .unwrap();
+    let resp = sim.submit_with(Some(KEY), &[], &vace_body()).await;
     let v = expect_error(resp, 403, "AccessDenied").await;
     assert_eq!(
         v["message"],
         "current user api does not support synchronous calls"
     );
     let resp = sim
-        .http
-        .post(sim.url(SUBMIT))
-        .bearer_auth(KEY)
-        .header("X-DashScope-Async", "disable")
-        .json(&vace_body())
-        .send()
-        .await
-        .unwrap();
+        .submit_with(Some(KEY), &[("X-DashScope-Async", "disable")], &vace_body())
+        .await;
     expect_error(resp, 403, "AccessDenied").await;
     assert!(sim.ctl.tasks().is_empty());
 }
@@ -107,27 +88,14 @@ async fn async_header_is_required() {
 #[tokio::test]
 async fn body_must_be_json() {
     let sim = start().await;
-    let resp = sim
-        .http
-        .post(sim.url(SUBMIT))
-        .bearer_auth(KEY)
-        .header("X-DashScope-Async", "enable")
-        .header("content-type", "text/plain")
-        .body(vace_body().to_string())
-        .send()
-        .await
-        .unwrap();
+    let resp = submit_text(&sim, "text/plain", vace_body().to_string()).await;
     expect_error(resp, 400, "InvalidParameter").await;
-    let resp = sim
-        .http
-        .post(sim.url(SUBMIT))
-        .bearer_auth(KEY)
-        .header("X-DashScope-Async", "enable")
-        .header("content-type", "application/json; charset=utf-8")
-        .body("{\"model\":")
-        .send()
-        .await
-        .unwrap();
+    let resp = submit_text(
+        &sim,
+        "application/json; charset=utf-8",
+        "{\"model\":".to_string(),
+    )
+    .await;
     expect_error(resp, 400, "InvalidParameter").await;
 }
 
@@ -221,39 +189,19 @@ async fn submit_answers_pending_with_ids() {
 #[tokio::test]
 async fn unknown_routes_are_json_404_and_no_cors_anywhere() {
     let sim = start().await;
-    let resp = sim
-        .http
-        .get(sim.url("/api/v2/nothing"))
-        .send()
-        .await
-        .unwrap();
+    let resp = sim.send_bare(Method::GET, "/api/v2/nothing").await;
     expect_error(resp, 404, "NotFound").await;
     // A browser preflight gets no CORS grant: real DashScope sends none.
+    let resp = sim.preflight(SUBMIT).await;
+    assert_no_cors(&resp);
     let resp = sim
-        .http
-        .request(reqwest::Method::OPTIONS, sim.url(SUBMIT))
-        .header("Origin", "http://localhost:8080")
-        .header("Access-Control-Request-Method", "POST")
-        .send()
-        .await
-        .unwrap();
-    assert!(resp
-        .headers()
-        .keys()
-        .all(|k| !k.as_str().starts_with("access-control-")));
-    let resp = sim
-        .http
-        .get(sim.url("/api/v1/tasks/abc"))
-        .bearer_auth(KEY)
+        .get_with_key("/api/v1/tasks/abc")
         .header("Origin", "http://localhost:8080")
         .send()
         .await
         .unwrap();
     assert_eq!(resp.status(), 200);
-    assert!(resp
-        .headers()
-        .keys()
-        .all(|k| !k.as_str().starts_with("access-control-")));
+    assert_no_cors(&resp);
 }
 
 #[tokio::test]

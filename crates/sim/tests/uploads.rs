@@ -28,10 +28,7 @@ fn fields(data: &Value, name: &str) -> Vec<(&'static str, Option<String>)> {
         ),
         ("Signature", data["signature"].as_str().map(String::from)),
         ("policy", data["policy"].as_str().map(String::from)),
-        (
-            "key",
-            Some(format!("{}/{name}", data["upload_dir"].as_str().unwrap())),
-        ),
+        ("key", Some(format!("{}/{name}", upload_dir(data)))),
         (
             "x-oss-object-acl",
             data["x_oss_object_acl"].as_str().map(String::from),
@@ -72,20 +69,34 @@ async fn post(sim: &Sim, data: &Value, form: Form) -> (u16, String) {
     (resp.status().as_u16(), resp.text().await.unwrap())
 }
 
+/// Posts `content` as the file after `fields`, in the documented place (last).
+async fn upload_with(
+    sim: &Sim,
+    data: &Value,
+    fields: Vec<(&'static str, Option<String>)>,
+    content: Vec<u8>,
+) -> (u16, String) {
+    post(sim, data, form(fields, content, false)).await
+}
+
+/// Uploads `content` as `name` with the policy's fields as issued: the upload that should work.
+async fn upload(sim: &Sim, data: &Value, name: &str, content: Vec<u8>) -> (u16, String) {
+    upload_with(sim, data, fields(data, name), content).await
+}
+
+/// The policy's directory, where its uploads land.
+fn upload_dir(data: &Value) -> &str {
+    data["upload_dir"].as_str().unwrap()
+}
+
 fn oss_body(url: &str) -> Value {
     json!({"model": MODEL, "input": {"prompt": "p", "media": [{"type": "video", "url": url}]}})
 }
 
+/// A good submit that also asks DashScope to resolve `oss://` URLs, as uploads need.
 async fn submit_with_resolve(sim: &Sim, body: &Value) -> reqwest::Response {
-    sim.http
-        .post(sim.url(SUBMIT))
-        .bearer_auth(KEY)
-        .header("X-DashScope-Async", "enable")
-        .header("X-DashScope-OssResourceResolve", "enable")
-        .json(body)
-        .send()
-        .await
-        .unwrap()
+    let resolve = ("X-DashScope-OssResourceResolve", "enable");
+    sim.submit_with(Some(KEY), &[ASYNC, resolve], body).await
 }
 
 #[tokio::test]
@@ -98,7 +109,7 @@ async fn policy_upload_and_oss_url_round_trip() {
     assert_eq!(data["x_oss_object_acl"], "private");
     assert_eq!(data["x_oss_forbid_overwrite"], "true");
     assert!(data["capacity_limit_mb"].is_u64());
-    let dir = data["upload_dir"].as_str().unwrap();
+    let dir = upload_dir(&data);
     assert!(
         dir.starts_with("dashscope-instant/") && dir.contains("/2025-05-15/"),
         "{dir}"
@@ -110,21 +121,13 @@ async fn policy_upload_and_oss_url_round_trip() {
     assert_eq!(p["expiration"], "2025-05-15T08:05:00.000Z");
 
     let content = b"\x00\x00\x00\x18ftypmp42 pretend video".to_vec();
-    let (status, text) = post(
-        &sim,
-        &data,
-        form(fields(&data, "clip.mp4"), content.clone(), false),
-    )
-    .await;
+    let (status, text) = upload(&sim, &data, "clip.mp4", content.clone()).await;
     assert_eq!((status, text.as_str()), (200, ""));
     let key = format!("{dir}/clip.mp4");
     assert_eq!(sim.ctl.uploaded(&format!("oss://{key}")).unwrap(), content);
     let back = sim
-        .http
-        .get(sim.url(&format!("/oss/{key}")))
-        .send()
-        .await
-        .unwrap();
+        .send_bare(reqwest::Method::GET, &format!("/oss/{key}"))
+        .await;
     assert_eq!(back.headers()["content-type"], "video/mp4");
     assert_eq!(back.bytes().await.unwrap(), content);
     let rec = &sim.ctl.requests_to("oss_upload")[0];
@@ -152,14 +155,9 @@ async fn policy_upload_and_oss_url_round_trip() {
 async fn oss_urls_must_name_a_real_fresh_object_of_the_same_model() {
     let sim = start().await;
     let data = policy(&sim, MODEL).await;
-    let (status, _) = post(
-        &sim,
-        &data,
-        form(fields(&data, "a.mp4"), b"abc".to_vec(), false),
-    )
-    .await;
+    let (status, _) = upload(&sim, &data, "a.mp4", b"abc".to_vec()).await;
     assert_eq!(status, 200);
-    let good = format!("oss://{}/a.mp4", data["upload_dir"].as_str().unwrap());
+    let good = format!("oss://{}/a.mp4", upload_dir(&data));
 
     let resp = submit_with_resolve(&sim, &oss_body("oss://dashscope-instant/x/never.mp4")).await;
     expect_error(resp, 400, "InvalidURL").await;
@@ -200,7 +198,7 @@ async fn field_order_and_presence_are_checked() {
         let mut f = fields(&data, &format!("m{i}.mp4"));
         let name = f[i].0;
         f[i].1 = None;
-        let (status, text) = post(&sim, &data, form(f, b"abc".to_vec(), false)).await;
+        let (status, text) = upload_with(&sim, &data, f, b"abc".to_vec()).await;
         assert_eq!(status, 400, "without {name}: {text}");
         assert!(text.contains(name), "{text}");
     }
@@ -229,41 +227,26 @@ async fn signature_key_and_overwrite_rules() {
     let sim = start().await;
     let data = policy(&sim, MODEL).await;
 
-    let mut f = fields(&data, "a.mp4");
-    f[1].1 = Some("bm90IHRoZSBzaWduYXR1cmU=".into());
-    let (status, text) = post(&sim, &data, form(f, b"abc".to_vec(), false)).await;
-    assert_eq!(status, 403);
-    assert!(text.contains("SignatureDoesNotMatch"), "{text}");
+    // One field changed: the signature, the key (outside the policy's directory), the access key.
+    for (index, value, code) in [
+        (1, "bm90IHRoZSBzaWduYXR1cmU=", "SignatureDoesNotMatch"),
+        (3, "dashscope-instant/elsewhere/a.mp4", "AccessDenied"),
+        (0, "LTAI-someone-else", "InvalidAccessKeyId"),
+    ] {
+        let mut f = fields(&data, "a.mp4");
+        f[index].1 = Some(value.into());
+        let (status, text) = upload_with(&sim, &data, f, b"abc".to_vec()).await;
+        assert_eq!(status, 403, "{code}: {text}");
+        assert!(text.contains(code), "{text}");
+    }
 
-    let mut f = fields(&data, "a.mp4");
-    f[3].1 = Some("dashscope-instant/elsewhere/a.mp4".into());
-    let (status, text) = post(&sim, &data, form(f, b"abc".to_vec(), false)).await;
-    assert_eq!(status, 403);
-    assert!(text.contains("AccessDenied"), "{text}");
-
-    let mut f = fields(&data, "a.mp4");
-    f[0].1 = Some("LTAI-someone-else".into());
-    let (status, text) = post(&sim, &data, form(f, b"abc".to_vec(), false)).await;
-    assert_eq!(status, 403);
-    assert!(text.contains("InvalidAccessKeyId"), "{text}");
-
-    let (status, _) = post(
-        &sim,
-        &data,
-        form(fields(&data, "a.mp4"), b"abc".to_vec(), false),
-    )
-    .await;
+    let (status, _) = upload(&sim, &data, "a.mp4", b"abc".to_vec()).await;
     assert_eq!(status, 200);
-    let (status, text) = post(
-        &sim,
-        &data,
-        form(fields(&data, "a.mp4"), b"xyz".to_vec(), false),
-    )
-    .await;
+    let (status, text) = upload(&sim, &data, "a.mp4", b"xyz".to_vec()).await;
     assert_eq!(status, 409, "forbid-overwrite: {text}");
     assert_eq!(
         sim.ctl
-            .uploaded(&format!("{}/a.mp4", data["upload_dir"].as_str().unwrap()))
+            .uploaded(&format!("{}/a.mp4", upload_dir(&data)))
             .unwrap(),
         &b"abc"[..]
     );
@@ -274,20 +257,10 @@ async fn expired_policy_is_refused() {
     let sim = start().await;
     let data = policy(&sim, MODEL).await;
     sim.advance_secs(299);
-    let (status, _) = post(
-        &sim,
-        &data,
-        form(fields(&data, "a.mp4"), b"abc".to_vec(), false),
-    )
-    .await;
+    let (status, _) = upload(&sim, &data, "a.mp4", b"abc".to_vec()).await;
     assert_eq!(status, 200);
     sim.advance_secs(1);
-    let (status, text) = post(
-        &sim,
-        &data,
-        form(fields(&data, "b.mp4"), b"abc".to_vec(), false),
-    )
-    .await;
+    let (status, text) = upload(&sim, &data, "b.mp4", b"abc".to_vec()).await;
     assert_eq!(status, 403);
     assert!(text.contains("Policy expired"), "{text}");
 }
@@ -300,34 +273,19 @@ async fn oversized_uploads_are_413() {
     })
     .await;
     let data = policy(&sim, MODEL).await;
-    let (status, _) = post(
-        &sim,
-        &data,
-        form(fields(&data, "ok.mp4"), vec![7; 1024], false),
-    )
-    .await;
+    let (status, _) = upload(&sim, &data, "ok.mp4", vec![7; 1024]).await;
     assert_eq!(status, 200, "exactly the limit is fine");
     // Over the limit while streaming the file part.
-    let (status, text) = post(
-        &sim,
-        &data,
-        form(fields(&data, "big.mp4"), vec![7; 4096], false),
-    )
-    .await;
+    let (status, text) = upload(&sim, &data, "big.mp4", vec![7; 4096]).await;
     assert_eq!(status, 413);
     assert!(text.contains("EntityTooLarge"), "{text}");
     // Far over the limit: refused from Content-Length alone.
-    let (status, text) = post(
-        &sim,
-        &data,
-        form(fields(&data, "huge.mp4"), vec![7; 512 * 1024], false),
-    )
-    .await;
+    let (status, text) = upload(&sim, &data, "huge.mp4", vec![7; 512 * 1024]).await;
     assert_eq!(status, 413);
     assert!(text.contains("EntityTooLarge"), "{text}");
     assert!(sim
         .ctl
-        .uploaded(&format!("{}/big.mp4", data["upload_dir"].as_str().unwrap()))
+        .uploaded(&format!("{}/big.mp4", upload_dir(&data)))
         .is_none());
     assert_eq!(sim.ctl.counters().uploads_stored, 1);
 }

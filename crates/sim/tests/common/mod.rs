@@ -3,12 +3,14 @@
 
 use std::time::Duration;
 
-use reqwest::{Client, Response};
+use reqwest::{Client, Method, RequestBuilder, Response};
 use serde_json::{json, Value};
 use wanedit_sim::{SimConfig, SimControl, SimHandle};
 
 pub const KEY: &str = "sk-sim";
 pub const SUBMIT: &str = "/api/v1/services/aigc/video-generation/video-synthesis";
+/// The header that makes a submit asynchronous, which the simulator (like DashScope) requires.
+pub const ASYNC: (&str, &str) = ("X-DashScope-Async", "enable");
 
 pub struct Sim {
     pub handle: SimHandle,
@@ -73,15 +75,37 @@ impl Sim {
         format!("{}{}", self.base, path)
     }
 
-    pub async fn submit_raw(&self, body: &Value) -> Response {
-        self.http
-            .post(self.url(SUBMIT))
-            .bearer_auth(KEY)
-            .header("X-DashScope-Async", "enable")
+    /// A submit with exactly the given key (`None`: no key at all) and headers, without a body
+    /// yet: the one place that builds submits, so the tests of what the simulator refuses
+    /// differ from a good submit only where they say.
+    pub fn submit_request(&self, key: Option<&str>, headers: &[(&str, &str)]) -> RequestBuilder {
+        let mut request = self.http.post(self.url(SUBMIT));
+        if let Some(key) = key {
+            request = request.bearer_auth(key);
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request
+    }
+
+    /// Sends `body` as a submit with the given key and headers; the response, whatever it is.
+    pub async fn submit_with(
+        &self,
+        key: Option<&str>,
+        headers: &[(&str, &str)],
+        body: &Value,
+    ) -> Response {
+        self.submit_request(key, headers)
             .json(body)
             .send()
             .await
             .unwrap()
+    }
+
+    /// A well-formed submit (the default key, asynchronous); the response, whatever it is.
+    pub async fn submit_raw(&self, body: &Value) -> Response {
+        self.submit_with(Some(KEY), &[ASYNC], body).await
     }
 
     /// Submits and returns the task id, asserting success.
@@ -94,14 +118,45 @@ impl Sim {
         v["output"]["task_id"].as_str().unwrap().to_string()
     }
 
-    pub async fn get_json(&self, path: &str) -> (u16, Value) {
-        let resp = self
-            .http
-            .get(self.url(path))
+    /// A GET of an API route with the default key, not sent yet, for the tests that need the
+    /// raw outcome (an error, a timeout, extra headers).
+    pub fn get_with_key(&self, path: &str) -> RequestBuilder {
+        self.http.get(self.url(path)).bearer_auth(KEY)
+    }
+
+    /// Sends a request with no key and no body, and expects an answer: control routes, result
+    /// links and OSS objects need no key, and API routes must refuse such a request.
+    pub async fn send_bare(&self, method: Method, path: &str) -> Response {
+        self.http
+            .request(method, self.url(path))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A browser's CORS preflight for a POST to `path` from a local page.
+    pub async fn preflight(&self, path: &str) -> Response {
+        self.http
+            .request(Method::OPTIONS, self.url(path))
+            .header("Origin", "http://localhost:8080")
+            .header("Access-Control-Request-Method", "POST")
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Cancels task `id` with the default key; the response, whatever it is.
+    pub async fn cancel(&self, id: &str) -> Response {
+        self.http
+            .post(self.url(&format!("/api/v1/tasks/{id}/cancel")))
             .bearer_auth(KEY)
             .send()
             .await
-            .unwrap();
+            .unwrap()
+    }
+
+    pub async fn get_json(&self, path: &str) -> (u16, Value) {
+        let resp = self.get_with_key(path).send().await.unwrap();
         let status = resp.status().as_u16();
         (status, resp.json().await.unwrap())
     }
