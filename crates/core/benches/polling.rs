@@ -8,6 +8,12 @@
 //! generating model (printed with each mix) of queue wait + run time. In the on-model mixes
 //! the run time follows the request (but with other coefficients than our prior, an account
 //! speed factor and per-task noise); in the off-model mixes it is independent of the request.
+//!
+//! Under each table, [`bound`] rows: the fewest requests any poller could make at the SDK's
+//! mean delay if it were told each run's start and the law of its run time.
+
+#[path = "polling/bound.rs"]
+mod bound;
 
 use std::time::Duration;
 use wanedit_core::model::{Resolution, VaceFunction};
@@ -40,12 +46,26 @@ struct Task {
     succeeded: bool,
     /// The input video's length (wan2.7), which a client that probed the file knows.
     input_s: f64,
+    /// The run time the generating model gives this request before account speed and noise
+    /// (1 where the run does not follow the request).
+    request_run_s: f64,
+    /// The account's speed factor (1 where there is none).
+    account: f64,
 }
 
-/// A mix: its name, the generating model in words, the model family, an account's speed
-/// factor, and a task of an account.
+impl Task {
+    /// How long it ran, when it ran.
+    fn run_s(&self) -> Option<f64> {
+        self.succeeded
+            .then_some(self.timeline.end_s - self.timeline.start_s)
+    }
+}
+
+/// A mix: its name, the generating model in words, the model family, whether the run time
+/// follows the request, an account's speed factor, and a task of an account.
 struct Mix {
     name: &'static str,
+    on_model: bool,
     model: &'static [&'static str],
     family: Family,
     account: fn(&mut SplitMix64) -> f64,
@@ -144,16 +164,19 @@ fn mixes() -> Vec<Mix> {
                 "3 % fail 3-20 s after submission (never run); 3 % stragglers run 1.5-3x longer",
             ],
             family: Family::VideoEdit27,
+            on_model: true,
             account: speed,
             task: |rng, account| {
-                let (request, input_s, run) = wan27_request(rng);
-                let run = run * account * (0.08 * normal(rng)).exp();
+                let (request, input_s, request_run_s) = wan27_request(rng);
+                let run = request_run_s * account * (0.08 * normal(rng)).exp();
                 let (timeline, succeeded) = timeline(rng, run, 0.25, 180.0);
                 Task {
                     request,
                     timeline,
                     succeeded,
                     input_s,
+                    request_run_s,
+                    account,
                 }
             },
         },
@@ -164,6 +187,7 @@ fn mixes() -> Vec<Mix> {
                 "queue, failures and stragglers as above",
             ],
             family: Family::VideoEdit27,
+            on_model: false,
             account: |_| 1.0,
             task: |rng, _| {
                 let (request, input_s, _) = wan27_request(rng);
@@ -174,6 +198,8 @@ fn mixes() -> Vec<Mix> {
                     timeline,
                     succeeded,
                     input_s,
+                    request_run_s: 1.0,
+                    account: 1.0,
                 }
             },
         },
@@ -188,16 +214,19 @@ fn mixes() -> Vec<Mix> {
                 "3 % fail 3-20 s after submission (never run); 3 % stragglers run 1.5-3x longer",
             ],
             family: Family::Vace,
+            on_model: true,
             account: speed,
             task: |rng, account| {
-                let (request, base) = vace_request(rng);
-                let run = base * account * (0.08 * normal(rng)).exp();
+                let (request, request_run_s) = vace_request(rng);
+                let run = request_run_s * account * (0.08 * normal(rng)).exp();
                 let (timeline, succeeded) = timeline(rng, run, 0.4, 420.0);
                 Task {
                     request,
                     timeline,
                     succeeded,
                     input_s: 5.0,
+                    request_run_s,
+                    account,
                 }
             },
         },
@@ -208,6 +237,7 @@ fn mixes() -> Vec<Mix> {
                 "queue, failures and stragglers as above",
             ],
             family: Family::Vace,
+            on_model: false,
             account: |_| 1.0,
             task: |rng, _| {
                 let (request, _) = vace_request(rng);
@@ -218,32 +248,64 @@ fn mixes() -> Vec<Mix> {
                     timeline,
                     succeeded,
                     input_s: 5.0,
+                    request_run_s: 1.0,
+                    account: 1.0,
                 }
             },
         },
     ]
 }
 
-const POLICIES: [&str; 7] = [
-    "wanedit Poller, prior only",
-    "wanedit Poller + 20-task history",
-    "  same, status only (no times)",
-    "  same, input length known",
-    "elapsed-only (for_model)",
-    "fixed 15 s",
-    "Python SDK 1,1,2,2,2,4,4,4,5...",
+/// Rows of a table: (label, what it is). Rows marked wan2.7-only are about the input video's
+/// length, which a VACE request does not need (its output is always 5 s).
+const POLICIES: [(&str, bool); 8] = [
+    ("wanedit Poller, prior only", false),
+    ("  same, input length known", true),
+    ("wanedit Poller + 20-task history", false),
+    ("  same, status only (no times)", false),
+    ("  same, input length known", true),
+    ("elapsed-only (for_model)", false),
+    ("fixed 15 s", false),
+    ("Python SDK 1,1,2,2,2,4,4,4,5...", false),
 ];
+const FIXED: usize = 6;
+const SDK: usize = 7;
+/// The goal checks: (row, label).
+const GOALS: [(usize, &str); 4] = [
+    (0, "prior only"),
+    (1, "prior + input length"),
+    (2, "with history"),
+    (4, "history + input length"),
+];
+
+/// What a bound's poller is told besides each run's start: (label, scale of a task's run).
+type Knowledge = (&'static str, fn(&Task) -> f64);
+
+fn knowledge(mix: &Mix) -> Vec<Knowledge> {
+    if mix.on_model {
+        vec![
+            ("best possible, told start + request", |t| t.request_run_s),
+            ("  + the account's speed", |t| t.request_run_s * t.account),
+        ]
+    } else {
+        vec![("best possible, told start + law", |_| 1.0)]
+    }
+}
 
 fn main() {
     println!("Polling replayed over {ACCOUNTS} accounts x {MEASURED} measured tasks per mix (each account's {HISTORY} earlier tasks are the history); seeded.");
     println!("requests = polls per task until the final status is seen; delay = final status to the poll that sees it.");
     println!("Our poller reads the request and re-anchors at scheduled_time when an answer shows RUNNING");
-    println!("(\"status only\": answers without submit/scheduled_time, so the start is bracketed between two polls).");
+    println!("(\"status only\": answers without submit/scheduled_time, so the start is bracketed between two polls;");
+    println!("\"input length known\": the client probed the input video, so a wan2.7 request without parameters.duration is known too).");
+    println!("\"best possible\" rows: a lower bound for ANY poller at the SDK's mean delay, if it were told each run's start and the");
+    println!("exact law of its run time given the request (and the account's speed): the optimum by dynamic programming on a grid.");
     println!("goal: fewer requests than fixed 15 s AND a lower mean delay than the Python SDK.");
     let fixed = FixedInterval(Duration::from_secs(15));
     for (i, mix) in mixes().iter().enumerate() {
         let mut rng = SplitMix64(0x5eed_0100 + i as u64);
         let mut outcomes: Vec<Vec<PollOutcome>> = vec![Vec::new(); POLICIES.len()];
+        let mut seen: Vec<Task> = Vec::new();
         let model = match mix.family {
             Family::Vace => "wan2.1-vace-plus",
             Family::VideoEdit27 => "wan2.7-videoedit",
@@ -253,18 +315,17 @@ fn main() {
             let account = (mix.account)(&mut rng);
             let earlier: Vec<Task> = (0..HISTORY)
                 .map(|_| (mix.task)(&mut rng, account))
-                .filter(|t| t.succeeded)
                 .collect();
             let past = |probed: bool| -> Vec<PastTask> {
                 earlier
                     .iter()
-                    .map(|t| {
+                    .filter_map(|t| {
                         let request = if probed {
                             t.request.with_input_video_s(t.input_s)
                         } else {
                             t.request
                         };
-                        PastTask::new(request, t.timeline.end_s - t.timeline.start_s)
+                        Some(PastTask::new(request, t.run_s()?))
                     })
                     .collect()
             };
@@ -272,12 +333,13 @@ fn main() {
             for _ in 0..MEASURED {
                 let task = (mix.task)(&mut rng, account);
                 let prior = Poller::new(task.request);
+                let prior_probed = Poller::new(task.request.with_input_video_s(task.input_s));
                 let learned = prior.clone().with_history(&history);
-                let probed = Poller::new(task.request.with_input_video_s(task.input_s))
-                    .with_history(&history_probed);
+                let probed = prior_probed.clone().with_history(&history_probed);
                 let end = task.timeline.end_s;
                 let rows = [
                     replay_poller(&prior, &task.timeline, true),
+                    replay_poller(&prior_probed, &task.timeline, true),
                     replay_poller(&learned, &task.timeline, true),
                     replay_poller(&learned, &task.timeline, false),
                     replay_poller(&probed, &task.timeline, true),
@@ -288,34 +350,43 @@ fn main() {
                 for (o, row) in outcomes.iter_mut().zip(rows) {
                     o.push(row);
                 }
+                seen.push(task);
             }
+            seen.extend(earlier);
         }
         println!("\n## {}", mix.name);
         for line in mix.model {
             println!("   {line}");
         }
         println!(
-            "| policy                           | requests/task | mean delay s | p95 delay s |"
+            "| policy                               | requests/task | mean delay s | p95 delay s |"
         );
         println!(
-            "|----------------------------------|--------------:|-------------:|------------:|"
+            "|--------------------------------------|--------------:|-------------:|------------:|"
         );
+        let wan27 = mix.family == Family::VideoEdit27;
         let stats: Vec<PollStats> = outcomes.iter().map(|o| PollStats::of(o)).collect();
-        for (name, s) in POLICIES.iter().zip(&stats) {
-            if mix.family == Family::Vace && name.contains("input length") {
-                continue; // VACE output is always 5 s: nothing to probe.
+        for ((name, wan27_only), s) in POLICIES.iter().zip(&stats) {
+            if *wan27_only && !wan27 {
+                continue;
             }
             println!(
-                "| {name:<32} | {:>13.1} | {:>12.2} | {:>11.2} |",
+                "| {name:<36} | {:>13.1} | {:>12.2} | {:>11.2} |",
                 s.mean_requests, s.mean_delay_s, s.p95_delay_s
             );
         }
-        let (fixed_req, sdk_delay) = (stats[5].mean_requests, stats[6].mean_delay_s);
-        let mut checks = vec![(0, "prior only"), (1, "with history")];
-        if mix.family == Family::VideoEdit27 {
-            checks.push((3, "history + input length"));
+        let (fixed_req, sdk_delay) = (stats[FIXED].mean_requests, stats[SDK].mean_delay_s);
+        let bounds: Vec<(&str, f64)> = knowledge(mix)
+            .into_iter()
+            .map(|(label, scale)| (label, fewest_requests(&seen, scale, sdk_delay)))
+            .collect();
+        for (label, requests) in &bounds {
+            println!("| {label:<36} | {requests:>13.1} | {sdk_delay:>12.2} |           - |");
         }
-        for (k, label) in checks {
+        for (k, label) in GOALS {
+            if POLICIES[k].1 && !wan27 {
+                continue;
+            }
             let s = stats[k];
             let fewer = s.mean_requests < fixed_req;
             let sooner = s.mean_delay_s < sdk_delay;
@@ -326,5 +397,38 @@ fn main() {
                 if sooner { "lower" } else { "higher" },
             );
         }
+        if let Some((label, requests)) = bounds.first() {
+            if *requests >= fixed_req {
+                println!(
+                    "goal: out of reach for ANY poller that knows no more than this (\"{}\": {requests:.1} >= {fixed_req:.1} requests)",
+                    label.trim()
+                );
+            }
+        }
     }
+}
+
+/// The bound of [`bound::Frontier`] for the tasks `seen`, each run scaled by `scale` (what the
+/// poller is told), at a mean delay over all tasks of `target_delay_s`, as requests per task.
+///
+/// Failed tasks are left to the poller for free except their one request, so the bound only
+/// errs low: a poller with mean delay D over all tasks has mean delay at most D / q over the
+/// share q of tasks that run, and makes at least one request for each of the others.
+fn fewest_requests(seen: &[Task], scale: fn(&Task) -> f64, target_delay_s: f64) -> f64 {
+    let (units, scales): (Vec<f64>, Vec<f64>) = seen
+        .iter()
+        .filter_map(|t| Some((t.run_s()? / scale(t), scale(t))))
+        .unzip();
+    let q = units.len() as f64 / seen.len() as f64;
+    let mean_scale = scales.iter().sum::<f64>() / scales.len() as f64;
+    // A grid of about 0.1 s for a task of the mean scale; intervals up to 10 minutes.
+    let step = 0.1 / mean_scale;
+    let frontier = bound::Frontier::tabulate(
+        &units,
+        step,
+        600.0 / mean_scale,
+        1e-3 * mean_scale,
+        1e3 * mean_scale,
+    );
+    q * frontier.requests_at_delay(&scales, target_delay_s / q) + (1.0 - q)
 }

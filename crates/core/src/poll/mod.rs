@@ -26,7 +26,7 @@
 //! Early failures (bad inputs fail within seconds) are a small exponential component from
 //! submission, and [`ROBUST_SHARE`] of the prior sits on a wide log-normal around the
 //! request's median ([`ROBUST_SIGMA`]), so a task far outside its window is still polled
-//! (every 60 s at the most).
+//! (every 2 min at the most for VACE, every minute for wan2.7).
 //!
 //! While no answer has shown the task running, the run is anchored at the last `PENDING`
 //! answer (it cannot end sooner than a run after that) and the task is polled again at the

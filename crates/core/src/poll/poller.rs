@@ -19,8 +19,8 @@ pub(crate) const TYPICAL_QUEUE_S: f64 = 5.0;
 
 /// Share of the run-time prior kept on a wide log-normal around the request's median
 /// ([`ROBUST_SIGMA`]), in case the request mapping is wrong for this task or the task straggles:
-/// a task far outside its window is still polled (at a pace its own hazard sets, every 60 s
-/// at the most), not abandoned.
+/// a task far outside its window is still polled (at a pace its own hazard sets, at most
+/// `max_interval` apart: 2 min for VACE, 1 min for wan2.7), not abandoned.
 pub const ROBUST_SHARE: f64 = 0.05;
 
 /// λ of the poller for VACE: seconds of detection delay one request is worth. Chosen, like
