@@ -634,6 +634,16 @@ impl FormValues {
         self.numbers.get(&field).map(String::as_str).unwrap_or("")
     }
 
+    /// Sets a number as typed; a blank one is removed, so it sends nothing (the documented
+    /// default applies).
+    pub fn set_number(&mut self, field: Field, text: String) {
+        if text.trim().is_empty() {
+            self.numbers.remove(&field);
+        } else {
+            self.numbers.insert(field, text);
+        }
+    }
+
     /// Sets the URL of a single media field, or of reference image `index`.
     pub fn set_media(&mut self, field: Field, index: Option<usize>, url: String) {
         match index {
@@ -1146,6 +1156,21 @@ mod tests {
         region_of("sim")
     }
 
+    /// A form with only `prompt` entered.
+    fn prompted(prompt: &str) -> FormValues {
+        FormValues {
+            prompt: prompt.into(),
+            ..FormValues::default()
+        }
+    }
+
+    /// A form with `prompt` and the input video `video_url` entered.
+    fn with_video(prompt: &str, video_url: &str) -> FormValues {
+        let mut v = prompted(prompt);
+        v.set_media(Field::VideoUrl, None, video_url.into());
+        v
+    }
+
     #[test]
     fn every_documented_vace_field_has_a_control() {
         for op in Op::ALL {
@@ -1226,10 +1251,7 @@ mod tests {
     #[test]
     fn seed_document_bodies_are_rebuilt_exactly() {
         // Seed 000, multi-image reference.
-        let mut v = FormValues {
-            prompt: "A girl walks out of a forest.".into(),
-            ..FormValues::default()
-        };
+        let mut v = prompted("A girl walks out of a forest.");
         v.set_media(Field::RefImages, Some(0), "http://x.example/a.png".into());
         v.set_media(Field::RefImages, Some(1), "http://x.example/b.png".into());
         v.roles[1] = ObjOrBg::Bg;
@@ -1250,11 +1272,7 @@ mod tests {
         assert_eq!(validate_for_region(&body, &region_of("intl")), vec![]);
 
         // Local editing with a mask image and tracking.
-        let mut v = FormValues {
-            prompt: "A lion sips coffee.".into(),
-            ..FormValues::default()
-        };
-        v.set_media(Field::VideoUrl, None, "http://x.example/v.mp4".into());
+        let mut v = with_video("A lion sips coffee.", "http://x.example/v.mp4");
         v.set_media(Field::MaskImageUrl, None, "http://x.example/m.png".into());
         v.numbers.insert(Field::MaskFrameId, "1".into());
         v.choices.insert(Field::MaskType, "tracking".into());
@@ -1277,11 +1295,7 @@ mod tests {
         assert_eq!(validate_for_region(&body, &region_of("cn")), vec![]);
 
         // Outpainting with four scales.
-        let mut v = FormValues {
-            prompt: "A violinist.".into(),
-            ..FormValues::default()
-        };
-        v.set_media(Field::VideoUrl, None, "http://x.example/o.mp4".into());
+        let mut v = with_video("A violinist.", "http://x.example/o.mp4");
         for f in [
             Field::TopScale,
             Field::BottomScale,
@@ -1324,11 +1338,7 @@ mod tests {
 
     #[test]
     fn numbers_out_of_range_reach_validation_unchanged() {
-        let mut v = FormValues {
-            prompt: "p".into(),
-            ..FormValues::default()
-        };
-        v.set_media(Field::VideoUrl, None, "https://x.example/v.mp4".into());
+        let mut v = with_video("p", "https://x.example/v.mp4");
         v.choices.insert(Field::ControlCondition, "depth".into());
         v.numbers.insert(Field::Seed, "-3".into());
         v.numbers.insert(Field::Strength, "1.5".into());
@@ -1412,10 +1422,7 @@ mod tests {
 
     #[test]
     fn extension_sends_only_given_sources() {
-        let mut v = FormValues {
-            prompt: "A dog skateboards.".into(),
-            ..FormValues::default()
-        };
+        let mut v = prompted("A dog skateboards.");
         v.set_media(Field::FirstClipUrl, None, "http://x.example/c.mp4".into());
         v.set_media(Field::LastFrameUrl, None, "  ".into());
         let body = build_request(Op::VideoExtension, &v, &sim());
@@ -1430,11 +1437,9 @@ mod tests {
     #[test]
     fn mask_kind_chooses_the_mask_field() {
         let mut v = FormValues {
-            prompt: "p".into(),
             mask_kind: MaskKind::Video,
-            ..FormValues::default()
+            ..with_video("p", "http://x.example/v.mp4")
         };
-        v.set_media(Field::VideoUrl, None, "http://x.example/v.mp4".into());
         v.set_media(Field::MaskImageUrl, None, "http://x.example/m.png".into());
         v.set_media(Field::MaskVideoUrl, None, "http://x.example/m.mp4".into());
         v.numbers.insert(Field::MaskFrameId, "3".into());
@@ -1533,6 +1538,15 @@ mod tests {
             assert_eq!(Op::of_body(&body), Some(op));
             assert_eq!(Op::parse(op.slug()), Some(op));
         }
+    }
+
+    #[test]
+    fn a_blank_number_is_not_kept() {
+        let mut v = FormValues::default();
+        v.set_number(Field::Seed, "42".into());
+        assert_eq!(v.number(Field::Seed), "42");
+        v.set_number(Field::Seed, " ".into());
+        assert!(!v.numbers.contains_key(&Field::Seed));
     }
 
     #[test]

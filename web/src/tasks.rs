@@ -69,56 +69,23 @@ pub struct TaskRecord {
 }
 
 impl TaskRecord {
-    /// A task just created from `request` at `now_ms`.
-    pub fn submitted(
+    /// A task of which only what every task has is known: nothing read from a query yet.
+    fn new(
         task_id: &str,
         upstream: &str,
-        request: &Value,
+        model: &str,
+        submitted_ms: f64,
         status: TaskStatus,
-        now_ms: f64,
     ) -> Self {
-        let prompt = request
-            .pointer("/input/prompt")
-            .and_then(Value::as_str)
-            .unwrap_or("");
         TaskRecord {
             task_id: task_id.to_string(),
             upstream: upstream.to_string(),
-            model: request
-                .get("model")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string(),
-            op: Op::of_body(request),
-            prompt: prompt.chars().take(200).collect(),
-            submitted_ms: now_ms,
-            status,
-            checked_ms: None,
-            prev_checked_ms: None,
-            finished_ms: None,
-            video_url: None,
-            expires_ms: None,
-            code: None,
-            message: None,
-            actual_prompt: None,
-            request: Some(request.clone()),
-            input_video_s: None,
-            poll_error: None,
-        }
-    }
-
-    /// A task seen in the account's task list.
-    pub fn from_list_item(item: &TaskListItem, upstream: &str, now_ms: f64) -> Self {
-        let submitted = item.gmt_create.map(|t| t as f64).unwrap_or(now_ms);
-        let mut record = TaskRecord {
-            task_id: item.task_id.clone(),
-            upstream: upstream.to_string(),
-            model: item.model_name.clone().unwrap_or_default(),
+            model: model.to_string(),
             op: None,
             prompt: String::new(),
-            submitted_ms: submitted,
-            status: item.status.clone(),
-            checked_ms: Some(now_ms),
+            submitted_ms,
+            status,
+            checked_ms: None,
             prev_checked_ms: None,
             finished_ms: None,
             video_url: None,
@@ -129,7 +96,41 @@ impl TaskRecord {
             request: None,
             input_video_s: None,
             poll_error: None,
-        };
+        }
+    }
+
+    /// A task just created from `request` at `now_ms`.
+    pub fn submitted(
+        task_id: &str,
+        upstream: &str,
+        request: &Value,
+        status: TaskStatus,
+        now_ms: f64,
+    ) -> Self {
+        let model = request.get("model").and_then(Value::as_str).unwrap_or("");
+        let prompt = request
+            .pointer("/input/prompt")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let mut record = TaskRecord::new(task_id, upstream, model, now_ms, status);
+        record.op = Op::of_body(request);
+        record.prompt = prompt.chars().take(200).collect();
+        record.request = Some(request.clone());
+        record
+    }
+
+    /// A task seen in the account's task list.
+    pub fn from_list_item(item: &TaskListItem, upstream: &str, now_ms: f64) -> Self {
+        let submitted = item.gmt_create.map(|t| t as f64).unwrap_or(now_ms);
+        let model = item.model_name.as_deref().unwrap_or("");
+        let mut record = TaskRecord::new(
+            &item.task_id,
+            upstream,
+            model,
+            submitted,
+            item.status.clone(),
+        );
+        record.checked_ms = Some(now_ms);
         if item.status.is_final() {
             record.finished_ms = item.end_time.map(|t| t as f64).or(Some(now_ms));
         }

@@ -15,7 +15,7 @@ use crate::convert;
 use crate::js_util::{
     callback, from_js, from_js_text, js_error, parse_js, promise, settle, signal, throw,
 };
-use crate::{Client, TaskSnapshot, WanError};
+use crate::{Boxed, Client, TaskSnapshot, WanError};
 
 fn task_id_arg(task_id: &JsValue) -> Result<String, WanError> {
     task_id
@@ -73,6 +73,23 @@ pub struct JsClient {
     client: Client,
 }
 
+/// A call on one task: the client, the task id and the call's options.
+type TaskCall = fn(Client, String, JsValue) -> Boxed<'static, Result<JsValue, WanError>>;
+
+impl JsClient {
+    /// A promise of `call` with this client, the task id argument (which must be a string)
+    /// and the options; its error names the task. `call` is a function pointer rather than a
+    /// generic closure, so this future is compiled once for all the task calls (a generic
+    /// async closure made the module 0.4 KB gzipped larger).
+    fn task_call(&self, task_id: JsValue, options: JsValue, call: TaskCall) -> Promise {
+        let client = self.client.clone();
+        promise(
+            task_id.as_string(),
+            Box::pin(async move { call(client, task_id_arg(&task_id)?, options).await }),
+        )
+    }
+}
+
 #[wasm_bindgen(js_class = Client)]
 impl JsClient {
     /// `new Client({ baseUrl, apiKey?, workspace?, relayToken?, retry?, timeScale? })`.
@@ -102,28 +119,22 @@ impl JsClient {
 
     /// Queries a task: `TaskResponse`.
     pub fn get(&self, task_id: JsValue, options: JsValue) -> Promise {
-        let client = self.client.clone();
-        promise(
-            task_id.as_string(),
+        self.task_call(task_id, options, |client, id, options| {
             Box::pin(async move {
-                let id = task_id_arg(&task_id)?;
                 let abort = signal(&options)?;
                 Ok(parse_js(&client.get_json(&id, abort.as_ref()).await?))
-            }),
-        )
+            })
+        })
     }
 
     /// Polls a task until it ends: the final `TaskResponse`.
     pub fn wait(&self, task_id: JsValue, options: JsValue) -> Promise {
-        let client = self.client.clone();
-        promise(
-            task_id.as_string(),
+        self.task_call(task_id, options, |client, id, options| {
             Box::pin(async move {
-                let id = task_id_arg(&task_id)?;
                 let opts = wait_options(&options)?;
                 Ok(parse_js(client.wait_snapshot(&id, opts).await?.json()))
-            }),
-        )
+            })
+        })
     }
 
     /// Submits and waits: the final `TaskResponse`.
@@ -149,16 +160,13 @@ impl JsClient {
 
     /// Cancels a `PENDING` task (resolves to `undefined`).
     pub fn cancel(&self, task_id: JsValue, options: JsValue) -> Promise {
-        let client = self.client.clone();
-        promise(
-            task_id.as_string(),
+        self.task_call(task_id, options, |client, id, options| {
             Box::pin(async move {
-                let id = task_id_arg(&task_id)?;
                 let abort = signal(&options)?;
                 client.cancel_json(&id, abort.as_ref()).await?;
                 Ok(JsValue::UNDEFINED)
-            }),
-        )
+            })
+        })
     }
 
     /// Lists tasks: `TaskListResponse`.

@@ -19,17 +19,8 @@ use std::sync::Arc;
 use std::time::Instant;
 use url::form_urlencoded;
 use wanedit_core::region::{CREATE_TASK_PATH, TASKS_PATH, UPLOADS_PATH};
+use wanedit_core::task::TaskListQuery;
 
-/// Query parameters of the task list, as documented; anything else is dropped.
-const LIST_PARAMS: [&str; 7] = [
-    "task_id",
-    "start_time",
-    "end_time",
-    "model_name",
-    "status",
-    "page_no",
-    "page_size",
-];
 /// Largest upload-policy answer the relay reads to rewrite it.
 const MAX_POLICY_BYTES: usize = 64 * 1024;
 
@@ -45,24 +36,17 @@ pub async fn forward(
     let headers = &parts.headers;
     let timeout = state.config.timeout;
     let client = &state.client;
-    match call {
-        Call::Create => create(state, index, upstream, headers, body).await,
-        Call::Query(id) => {
-            let path = client.path(index, format_args!("{TASKS_PATH}/{id}"));
-            let out = api_headers(headers, &upstream.key)?;
-            let answer = client
-                .call(index, Method::GET, path, out, Body::empty(), timeout)
-                .await?;
-            Ok(stream_back(answer))
-        }
-        Call::Cancel(id) => {
-            let path = client.path(index, format_args!("{TASKS_PATH}/{id}/cancel"));
-            let out = api_headers(headers, &upstream.key)?;
-            let answer = client
-                .call(index, Method::POST, path, out, Body::empty(), timeout)
-                .await?;
-            Ok(stream_back(answer))
-        }
+    // The task calls send no body: only the method and path differ.
+    let (method, path) = match call {
+        Call::Create => return create(state, index, upstream, headers, body).await,
+        Call::Query(id) => (
+            Method::GET,
+            client.path(index, format_args!("{TASKS_PATH}/{id}")),
+        ),
+        Call::Cancel(id) => (
+            Method::POST,
+            client.path(index, format_args!("{TASKS_PATH}/{id}/cancel")),
+        ),
         Call::List { trailing_slash } => {
             // With the relay's key, the list shows every task of the account to any caller.
             if upstream.key.holds_real_key() && !state.config.enable_list {
@@ -70,19 +54,20 @@ pub async fn forward(
                     "the account-wide task list is disabled on this relay (start it with --enable-list)",
                 ));
             }
-            let query = filter_query(parts.uri.query(), &LIST_PARAMS);
+            let query = filter_query(parts.uri.query(), TaskListQuery::PARAMETERS);
             let slash = if trailing_slash { "/" } else { "" };
             let mark = if query.is_empty() { "" } else { "?" };
             let path = client.path(index, format_args!("{TASKS_PATH}{slash}{mark}{query}"));
-            let out = api_headers(headers, &upstream.key)?;
-            let answer = client
-                .call(index, Method::GET, path, out, Body::empty(), timeout)
-                .await?;
-            Ok(stream_back(answer))
+            (Method::GET, path)
         }
-        Call::UploadPolicy => policy(state, index, upstream, &parts.uri, headers).await,
-        Call::Upload(id) => upload(state, index, &id, headers, body).await,
-    }
+        Call::UploadPolicy => return policy(state, index, upstream, &parts.uri, headers).await,
+        Call::Upload(id) => return upload(state, index, &id, headers, body).await,
+    };
+    let out = api_headers(headers, &upstream.key)?;
+    let answer = client
+        .call(index, method, path, out, Body::empty(), timeout)
+        .await?;
+    Ok(stream_back(answer))
 }
 
 async fn create(
@@ -260,12 +245,12 @@ mod tests {
     fn list_query_keeps_documented_parameters_only() {
         let q = filter_query(
             Some("status=RUNNING&page_no=2&evil=1&status=FAILED&model_name=wan2.7-videoedit&x%0d%0a=y&page_size=a%26b"),
-            &LIST_PARAMS,
+            TaskListQuery::PARAMETERS,
         );
         assert_eq!(
             q,
             "status=RUNNING&page_no=2&model_name=wan2.7-videoedit&page_size=a%26b"
         );
-        assert_eq!(filter_query(None, &LIST_PARAMS), "");
+        assert_eq!(filter_query(None, TaskListQuery::PARAMETERS), "");
     }
 }

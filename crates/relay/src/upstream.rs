@@ -258,17 +258,11 @@ impl Client {
             exchanged = self.exchange(target, request) => exchanged?,
             () = deadline.as_mut() => return Err(RelayError::UpstreamTimeout),
         };
-        if response.status().is_redirection() {
-            return Err(RelayError::UpstreamRedirect);
-        }
-        Ok(Answer {
-            response,
-            deadline,
-            checkin: Some(CheckIn {
-                sender,
-                pool: target.pool().clone(),
-            }),
-        })
+        let checkin = CheckIn {
+            sender,
+            pool: target.pool().clone(),
+        };
+        Answer::new(response, deadline, Some(checkin))
     }
 
     /// Sends `request` on an idle connection to `target`, or on a new one. A reused connection
@@ -354,14 +348,7 @@ impl Client {
             })?,
             () = deadline.as_mut() => return Err(RelayError::UpstreamTimeout),
         };
-        if response.status().is_redirection() {
-            return Err(RelayError::UpstreamRedirect);
-        }
-        Ok(Answer {
-            response,
-            deadline,
-            checkin: None,
-        })
+        Answer::new(response, deadline, None)
     }
 }
 
@@ -482,6 +469,23 @@ pub struct Answer {
 }
 
 impl Answer {
+    /// The answer to a call, its body still to be read within `deadline`. A redirect is
+    /// refused: the relay never follows one (it could lead off the configured upstream).
+    fn new(
+        response: axum::http::Response<Incoming>,
+        deadline: Pin<Box<Sleep>>,
+        checkin: Option<CheckIn>,
+    ) -> Result<Answer, RelayError> {
+        if response.status().is_redirection() {
+            return Err(RelayError::UpstreamRedirect);
+        }
+        Ok(Answer {
+            response,
+            deadline,
+            checkin,
+        })
+    }
+
     /// The upstream's status.
     pub fn status(&self) -> StatusCode {
         self.response.status()

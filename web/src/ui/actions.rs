@@ -169,13 +169,18 @@ pub fn watch(ctx: Ctx, task_id: String, check_first: bool) {
     });
 }
 
-/// Queries a task now.
-pub fn check_now(ctx: Ctx, task_id: String) {
-    let Some(upstream) = ctx.tasks.with_untracked(|ts| {
+/// The upstream a stored task was submitted to (`None`: not in the list any more).
+fn upstream_of(ctx: Ctx, task_id: &str) -> Option<String> {
+    ctx.tasks.with_untracked(|ts| {
         ts.iter()
             .find(|t| t.task_id == task_id)
             .map(|t| t.upstream.clone())
-    }) else {
+    })
+}
+
+/// Queries a task now.
+pub fn check_now(ctx: Ctx, task_id: String) {
+    let Some(upstream) = upstream_of(ctx, &task_id) else {
         return;
     };
     let conn = ctx.conn(&upstream);
@@ -201,11 +206,7 @@ fn note(ctx: Ctx, task_id: &str, text: Option<String>) {
 
 /// Cancels a pending task, then reads its status.
 pub fn cancel(ctx: Ctx, task_id: String) {
-    let Some(upstream) = ctx.tasks.with_untracked(|ts| {
-        ts.iter()
-            .find(|t| t.task_id == task_id)
-            .map(|t| t.upstream.clone())
-    }) else {
+    let Some(upstream) = upstream_of(ctx, &task_id) else {
         return;
     };
     let conn = ctx.conn(&upstream);
@@ -320,13 +321,7 @@ pub fn accept_file(
                 let mut local: Vec<LocalMedia> = form.files.with_untracked(|fs| {
                     fs.iter()
                         .filter(|f| !(f.field == field && f.index == index))
-                        .filter_map(|f| {
-                            Some(LocalMedia {
-                                field: f.field,
-                                index: f.index,
-                                info: f.info.clone()?,
-                            })
-                        })
+                        .filter_map(LocalFile::probed)
                         .collect()
                 });
                 local.push(LocalMedia {

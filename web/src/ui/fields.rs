@@ -20,6 +20,12 @@ pub fn dom_id(form: FormState, field: Field, index: Option<usize>) -> String {
     }
 }
 
+/// The DOM id of the issue list of a field's control, which the control names in its
+/// `aria-describedby`.
+pub fn issues_id(form: FormState, field: Field, index: Option<usize>) -> String {
+    format!("{}-issues", dom_id(form, field, index))
+}
+
 /// Whether an issue only says that something is not filled in yet (not pointed out on a
 /// pristine form).
 fn is_missing(code: IssueCode) -> bool {
@@ -50,7 +56,7 @@ pub fn Issues(form: FormState, target: Target) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
-    let id = format!("{}-issues", dom_id(form, target.field, target.index));
+    let id = issues_id(form, target.field, target.index);
     view! {
         <ul class="issues" id=id aria-live="polite">
             {rx(move || {
@@ -104,6 +110,20 @@ fn hint(ctx: Ctx, field: Field) -> impl IntoView {
     move || field_hint(ctx.lang.get(), field).map(|h| view! { <p class="hint">{h}</p> })
 }
 
+/// The frame of a field's control: its label, the control, the field's hint and its issues.
+fn framed(form: FormState, field: Field, required: bool, control: AnyView) -> AnyView {
+    let ctx = expect_context::<Ctx>();
+    view! {
+        <div class="field" data-field=field.api_name()>
+            <FieldLabel form field required />
+            {control}
+            {hint(ctx, field)}
+            <Issues form target=Target { field, index: None } />
+        </div>
+    }
+    .into_any()
+}
+
 fn default_text(ctx: Ctx, text: String) -> impl IntoView {
     view! { <span class="default">{rx(move || format!("{}: {}", ctx.t().default_word, text))}</span> }
 }
@@ -137,7 +157,7 @@ pub fn text(form: FormState, field: Field, limit: usize, required: bool) -> AnyV
             <textarea
                 id=id
                 rows=if field == Field::Prompt { 4 } else { 2 }
-                aria-describedby=format!("{counter_id} {}-issues", dom_id(form, field, None))
+                aria-describedby=format!("{counter_id} {}", issues_id(form, field, None))
                 prop:value=value
                 on:input=move |ev| {
                     let text = event_target_value(&ev);
@@ -189,37 +209,32 @@ pub fn choice(
         Some(d) => format!("{} ({})", ctx.t().default_word, label_of(d)),
         None => ctx.t().choose.to_string(),
     };
-    view! {
-        <div class="field" data-field=field.api_name()>
-            <FieldLabel form field required=default.is_none() />
-            <select
-                id=id
-                aria-describedby=format!("{}-issues", dom_id(form, field, None))
-                on:change=move |ev| {
-                    let v = event_target_value(&ev);
-                    form.values.update(|vals| drop(vals.choices.insert(field, v)));
-                }
-            >
-                <option value="" selected=rx(move || current().is_empty())>
-                    {first}
-                </option>
-                {options
-                    .into_iter()
-                    .filter(|o| !o.is_empty())
-                    .map(|o| {
-                        view! {
-                            <option value=o selected=rx(move || current() == o)>
-                                {rx(move || label_of(o))}
-                            </option>
-                        }
-                    })
-                    .collect_view()}
-            </select>
-            {hint(ctx, field)}
-            <Issues form target=Target { field, index: None } />
-        </div>
-    }
-    .into_any()
+    let select = view! {
+        <select
+            id=id
+            aria-describedby=issues_id(form, field, None)
+            on:change=move |ev| {
+                let v = event_target_value(&ev);
+                form.values.update(|vals| drop(vals.choices.insert(field, v)));
+            }
+        >
+            <option value="" selected=rx(move || current().is_empty())>
+                {first}
+            </option>
+            {options
+                .into_iter()
+                .filter(|o| !o.is_empty())
+                .map(|o| {
+                    view! {
+                        <option value=o selected=rx(move || current() == o)>
+                            {rx(move || label_of(o))}
+                        </option>
+                    }
+                })
+                .collect_view()}
+        </select>
+    };
+    framed(form, field, default.is_none(), select.into_any())
 }
 
 /// A yes/no with a default that sends nothing.
@@ -235,34 +250,29 @@ pub fn flag(form: FormState, field: Field, default: Option<bool>) -> AnyView {
             None => format!("{} ({})", t.default_word, t.service_default),
         }
     };
-    view! {
-        <div class="field" data-field=field.api_name()>
-            <FieldLabel form field />
-            <select
-                id=id
-                aria-describedby=format!("{}-issues", dom_id(form, field, None))
-                on:change=move |ev| {
-                    let v = event_target_value(&ev);
-                    form.values.update(|vals| match v.as_str() {
-                        "true" => drop(vals.flags.insert(field, true)),
-                        "false" => drop(vals.flags.insert(field, false)),
-                        _ => drop(vals.flags.remove(&field)),
-                    });
-                }
-            >
-                <option value="" selected=rx(move || current().is_none())>{first}</option>
-                <option value="true" selected=rx(move || current() == Some(true))>
-                    {ctx.tr(|s| s.on)}
-                </option>
-                <option value="false" selected=rx(move || current() == Some(false))>
-                    {ctx.tr(|s| s.off)}
-                </option>
-            </select>
-            {hint(ctx, field)}
-            <Issues form target=Target { field, index: None } />
-        </div>
-    }
-    .into_any()
+    let select = view! {
+        <select
+            id=id
+            aria-describedby=issues_id(form, field, None)
+            on:change=move |ev| {
+                let v = event_target_value(&ev);
+                form.values.update(|vals| match v.as_str() {
+                    "true" => drop(vals.flags.insert(field, true)),
+                    "false" => drop(vals.flags.insert(field, false)),
+                    _ => drop(vals.flags.remove(&field)),
+                });
+            }
+        >
+            <option value="" selected=rx(move || current().is_none())>{first}</option>
+            <option value="true" selected=rx(move || current() == Some(true))>
+                {ctx.tr(|s| s.on)}
+            </option>
+            <option value="false" selected=rx(move || current() == Some(false))>
+                {ctx.tr(|s| s.off)}
+            </option>
+        </select>
+    };
+    framed(form, field, false, select.into_any())
 }
 
 /// A slider over the documented range, with its value, default and a reset.
@@ -352,36 +362,25 @@ pub fn integer(
         Some(d) => format!("{}: {d}", ctx.t().default_word),
         None => ctx.t().random.to_string(),
     };
-    view! {
-        <div class="field" data-field=field.api_name()>
-            <FieldLabel form field />
-            <input
-                id=id
-                type="number"
-                aria-describedby=format!("{}-issues", dom_id(form, field, None))
-                inputmode="numeric"
-                min=min
-                max=rx(move || max.get().map(|m| m.to_string()))
-                step="1"
-                placeholder=placeholder
-                prop:value=rx(move || form.values.with(|v| v.number(field).to_string()))
-                on:input=move |ev| {
-                    let v = event_target_value(&ev);
-                    form.values.update(|vals| {
-                        if v.trim().is_empty() {
-                            vals.numbers.remove(&field);
-                        } else {
-                            vals.numbers.insert(field, v);
-                        }
-                    });
-                }
-            />
-            <p class="range">{range}</p>
-            {hint(ctx, field)}
-            <Issues form target=Target { field, index: None } />
-        </div>
-    }
-    .into_any()
+    let input = view! {
+        <input
+            id=id
+            type="number"
+            aria-describedby=issues_id(form, field, None)
+            inputmode="numeric"
+            min=min
+            max=rx(move || max.get().map(|m| m.to_string()))
+            step="1"
+            placeholder=placeholder
+            prop:value=rx(move || form.values.with(|v| v.number(field).to_string()))
+            on:input=move |ev| {
+                let v = event_target_value(&ev);
+                form.values.update(|vals| vals.set_number(field, v));
+            }
+        />
+        <p class="range">{range}</p>
+    };
+    framed(form, field, false, input.into_any())
 }
 
 /// A select of a few whole numbers; nothing chosen sends nothing.
@@ -397,44 +396,33 @@ pub fn integer_choice(form: FormState, field: Field, values: Vec<u64>, default: 
             format!("{n} {}", t.seconds)
         }
     };
-    view! {
-        <div class="field" data-field=field.api_name()>
-            <FieldLabel form field />
-            <select
-                id=id
-                aria-describedby=format!("{}-issues", dom_id(form, field, None))
-                on:change=move |ev| {
-                    let v = event_target_value(&ev);
-                    form.values.update(|vals| {
-                        if v.is_empty() {
-                            vals.numbers.remove(&field);
-                        } else {
-                            vals.numbers.insert(field, v);
-                        }
-                    });
-                }
-            >
-                <option value="" selected=rx(move || current().is_empty())>
-                    {rx(move || format!("{} ({})", ctx.t().default_word, describe(default)))}
-                </option>
-                {values
-                    .into_iter()
-                    .map(|n| {
-                        let s = n.to_string();
-                        let s2 = s.clone();
-                        view! {
-                            <option value=s selected=rx(move || current() == s2)>
-                                {rx(move || describe(n))}
-                            </option>
-                        }
-                    })
-                    .collect_view()}
-            </select>
-            {hint(ctx, field)}
-            <Issues form target=Target { field, index: None } />
-        </div>
-    }
-    .into_any()
+    let select = view! {
+        <select
+            id=id
+            aria-describedby=issues_id(form, field, None)
+            on:change=move |ev| {
+                let v = event_target_value(&ev);
+                form.values.update(|vals| vals.set_number(field, v));
+            }
+        >
+            <option value="" selected=rx(move || current().is_empty())>
+                {rx(move || format!("{} ({})", ctx.t().default_word, describe(default)))}
+            </option>
+            {values
+                .into_iter()
+                .map(|n| {
+                    let s = n.to_string();
+                    let s2 = s.clone();
+                    view! {
+                        <option value=s selected=rx(move || current() == s2)>
+                            {rx(move || describe(n))}
+                        </option>
+                    }
+                })
+                .collect_view()}
+        </select>
+    };
+    framed(form, field, false, select.into_any())
 }
 
 /// The size picker: one radio per size, each with a picture of its shape.
@@ -522,7 +510,7 @@ pub fn role_select(form: FormState, index: usize) -> impl IntoView {
             </label>
             <select
                 id=id
-                aria-describedby=format!("{}-issues", dom_id(form, Field::ObjOrBg, Some(index)))
+                aria-describedby=issues_id(form, Field::ObjOrBg, Some(index))
                 on:change=move |ev| {
                     let v = event_target_value(&ev);
                     if let Some(role) = ObjOrBg::parse(&v) {

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::actions;
-use super::fields::{dom_id, FieldLabel, Issues};
+use super::fields::{dom_id, issues_id, FieldLabel, Issues};
 use super::rx;
 use super::{Ctx, FormState, Upload};
 use crate::forms::{Field, Target};
@@ -158,7 +158,7 @@ pub fn MediaSlot(form: FormState, field: Field, index: Option<usize>) -> impl In
                 <input
                     id=id.clone()
                     type="url"
-                    aria-describedby=format!("{}-issues", dom_id(form, field, index))
+                    aria-describedby=issues_id(form, field, index)
                     inputmode="url"
                     spellcheck="false"
                     placeholder=ctx.tr(|s| s.url_placeholder)

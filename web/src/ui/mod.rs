@@ -64,6 +64,18 @@ pub struct LocalFile {
     pub upload: Upload,
 }
 
+impl LocalFile {
+    /// What validation knows of the file: its slot and what the probe read (`None` until
+    /// the probe has read it).
+    fn probed(&self) -> Option<LocalMedia> {
+        Some(LocalMedia {
+            field: self.field,
+            index: self.index,
+            info: self.info.clone()?,
+        })
+    }
+}
+
 /// What Submit did last.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SubmitState {
@@ -106,17 +118,8 @@ impl FormState {
         let values = RwSignal::new(FormValues::default());
         let files: RwSignal<Vec<LocalFile>, LocalStorage> = RwSignal::new_local(Vec::new());
         let checked = Memo::new(move |_| {
-            let local: Vec<LocalMedia> = files.with(|fs| {
-                fs.iter()
-                    .filter_map(|f| {
-                        Some(LocalMedia {
-                            field: f.field,
-                            index: f.index,
-                            info: f.info.clone()?,
-                        })
-                    })
-                    .collect()
-            });
+            let local: Vec<LocalMedia> =
+                files.with(|fs| fs.iter().filter_map(LocalFile::probed).collect());
             values.with(|v| region.with(|r| forms::check(op, v, r, &local)))
         });
         let pristine = Memo::new(move |_| values.with(|v| *v == FormValues::default()));

@@ -161,12 +161,9 @@ impl Checker {
             );
         }
         if let Some(&extra) = videos.get(1) {
-            let path = join(&index("input.media", extra), "type");
-            self.error(
-                &path,
-                IssueCode::TooManyItems,
+            self.surplus_media_item(
+                extra,
                 cat!(
-                    path,
                     " is a second \"video\": input.media has ",
                     videos.len(),
                     " videos; ",
@@ -177,12 +174,9 @@ impl Checker {
         }
         let max = limits::WAN27_MAX_REFERENCE_IMAGES;
         if let Some(&extra) = images.get(max) {
-            let path = join(&index("input.media", extra), "type");
-            self.error(
-                &path,
-                IssueCode::TooManyItems,
+            self.surplus_media_item(
+                extra,
                 cat!(
-                    path,
                     " is reference image number ",
                     max + 1,
                     ": input.media has ",
@@ -194,5 +188,12 @@ impl Checker {
                 ),
             );
         }
+    }
+
+    /// Points out item `i` of `input.media` as one too many, at its `type` (what makes it
+    /// one too many); `why` follows the path in the message.
+    fn surplus_media_item(&mut self, i: usize, why: String) {
+        let path = join(&index("input.media", i), "type");
+        self.error(&path, IssueCode::TooManyItems, cat!(path, why));
     }
 }

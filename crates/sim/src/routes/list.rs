@@ -2,14 +2,14 @@
 
 use std::collections::HashMap;
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State as AxState};
+use axum::extract::State as AxState;
 use axum::http::HeaderMap;
 use axum::Json;
 use serde_json::{json, Map, Value};
 
 use crate::error::{request_id, SimError};
 use crate::routes::tasks::expired;
+use crate::routes::{query_params, RawQuery};
 use crate::state::State;
 use crate::timefmt;
 
@@ -37,10 +37,10 @@ fn time(q: &HashMap<String, String>, name: &str, offset: i32) -> Result<Option<u
 pub async fn list(
     AxState(state): AxState<State>,
     headers: HeaderMap,
-    q: Result<Query<HashMap<String, String>>, QueryRejection>,
+    q: RawQuery,
 ) -> Result<Json<Value>, SimError> {
     state.authorize(&headers)?;
-    let Query(q) = q.map_err(|_| SimError::invalid_parameter("The query string is malformed."))?;
+    let q = query_params(q)?;
     let off = state.config.utc_offset_minutes;
     let page_no = positive(&q, "page_no", 1)?;
     let page_size = positive(&q, "page_size", 10)?;

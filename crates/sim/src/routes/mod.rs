@@ -9,15 +9,28 @@ mod results;
 mod tasks;
 mod uploads;
 
-use axum::extract::DefaultBodyLimit;
+use std::collections::HashMap;
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{DefaultBodyLimit, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{middleware, Json, Router};
 use serde_json::json;
 
-use crate::error::request_id;
+use crate::error::{request_id, SimError};
 use crate::state::State;
+
+/// The query string of a GET as a handler takes it: a malformed one is not rejected by axum,
+/// so the handler can authorize first (see [`query_params`]).
+type RawQuery = Result<Query<HashMap<String, String>>, QueryRejection>;
+
+/// The query parameters, or DashScope's answer to a malformed query string.
+fn query_params(q: RawQuery) -> Result<HashMap<String, String>, SimError> {
+    let Query(q) = q.map_err(|_| SimError::invalid_parameter("The query string is malformed."))?;
+    Ok(q)
+}
 
 /// The bytes of the result MP4.
 pub fn result_video() -> &'static [u8] {

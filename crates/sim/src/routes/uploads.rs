@@ -1,25 +1,23 @@
 //! `GET /api/v1/uploads?action=getPolicy&model=M`: a signed policy for the OSS endpoint.
 
-use std::collections::HashMap;
-
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State as AxState};
+use axum::extract::State as AxState;
 use axum::http::HeaderMap;
 use axum::Json;
 use serde_json::{json, Value};
 
 use crate::error::{request_id, SimError};
 use crate::models::family;
+use crate::routes::{query_params, RawQuery};
 use crate::state::State;
 
 /// Issues an upload policy whose `upload_host` is this simulator's `/oss`.
 pub async fn policy(
     AxState(state): AxState<State>,
     headers: HeaderMap,
-    q: Result<Query<HashMap<String, String>>, QueryRejection>,
+    q: RawQuery,
 ) -> Result<Json<Value>, SimError> {
     state.authorize(&headers)?;
-    let Query(q) = q.map_err(|_| SimError::invalid_parameter("The query string is malformed."))?;
+    let q = query_params(q)?;
     if q.get("action").map(String::as_str) != Some("getPolicy") {
         return Err(SimError::invalid_parameter(
             "Parameter action must be getPolicy",
