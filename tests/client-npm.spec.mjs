@@ -169,6 +169,8 @@ describe('the package in Node 20', () => {
         seen.push('submitted');
       },
       onUpdate: (t) => seen.push(t.output.task_status),
+      // The body has no parameters.duration: the output is as long as the input video.
+      inputVideoSeconds: 4,
     });
     assert.equal(task.output.task_status, 'SUCCEEDED');
     assert.equal(task.output.task_id, submitted);
@@ -277,6 +279,11 @@ describe('the package in Node 20', () => {
     assert.throws(() => new w.Client({ baseUrl: 'x', retry: { maxAttempts: 0 } }), (e) => e.kind === 'invalid_request');
     const e = await direct().wait('abc', { timeoutMs: 'soon' }).catch((x) => x);
     assert.equal(e.kind, 'invalid_request');
+    for (const bad of [0, -2, '5 s']) {
+      const v = await direct().wait('abc', { inputVideoSeconds: bad }).catch((x) => x);
+      assert.equal(v.kind, 'invalid_request');
+      assert.match(v.message, /options\.inputVideoSeconds/);
+    }
     const s = await direct().get('abc', { signal: {} }).catch((x) => x);
     assert.equal(s.kind, 'invalid_request');
     const u = await direct().upload(new Uint8Array(4), {}).catch((x) => x);

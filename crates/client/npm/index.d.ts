@@ -385,6 +385,12 @@ export interface WaitOptions extends CallOptions {
    * for tasks this client submitted; otherwise the first poll is the start.
    */
   submittedAt?: number;
+  /**
+   * The input video's length in seconds (e.g. a `<video>` element's `duration`). A
+   * wan2.7-videoedit request without `parameters.duration` outputs that long, so polls are
+   * timed for its real run rather than for any output from 2 to 10 s. Must be > 0.
+   */
+  inputVideoSeconds?: number;
 }
 
 export interface RunOptions extends CallOptions {
@@ -396,6 +402,8 @@ export interface RunOptions extends CallOptions {
   onUpdate?: (task: TaskResponse) => void;
   /** As for `wait`. */
   cancelOnTimeout?: boolean;
+  /** As for `wait`. */
+  inputVideoSeconds?: number;
 }
 
 export interface UploadOptions extends CallOptions {

@@ -113,6 +113,10 @@ pub struct WaitOptions {
     /// this account's earlier tasks of the same model and, ideally, the same kind of request:
     /// the poller learns from them (`Poller::with_durations`). Empty: the prior alone.
     pub history: Vec<f64>,
+    /// The input video's length, seconds (from the file's metadata): a wan2.7 request without
+    /// `parameters.duration` outputs that long, so its run time is expected for it rather
+    /// than for anything from 2 to 10 s.
+    pub input_video_s: Option<f64>,
 }
 
 /// Options of [`Client::run`]: those of the wait, and a hook for the new task id.
@@ -203,6 +207,7 @@ pub(crate) struct PollOptions {
     pub abort: Option<AbortSignal>,
     pub model: Option<String>,
     pub submitted_at_ms: Option<f64>,
+    pub input_video_s: Option<f64>,
 }
 
 /// Real milliseconds since the origin as time on the service's clock (`elapsed × scale`).
@@ -449,11 +454,15 @@ impl Client {
                 abort,
                 model,
                 submitted_at_ms,
+                input_video_s,
             } = opts;
             let (known_request, known_at) = self.recall(task_id);
             // The request of a task this client submitted; else what the caller says of it.
-            let request = known_request
+            let mut request = known_request
                 .unwrap_or_else(|| RequestFeatures::for_model(model.as_deref().unwrap_or("")));
+            if let Some(seconds) = input_video_s {
+                request = request.with_input_video_s(seconds);
+            }
             let mut poller = Poller::new(request);
             if let Some(learn) = learn {
                 poller = learn(poller);
@@ -581,6 +590,7 @@ impl Client {
             model,
             submitted_at_ms,
             history,
+            input_video_s,
         } = opts;
         let on_update = on_update.map(|mut f| {
             Box::new(move |s: &TaskSnapshot| {
@@ -596,6 +606,7 @@ impl Client {
             abort,
             model,
             submitted_at_ms,
+            input_video_s,
         };
         let learn = (!history.is_empty()).then(|| {
             Box::new(move |p: Poller| p.with_durations(&history))

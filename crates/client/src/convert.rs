@@ -114,7 +114,7 @@ pub fn client_config(options: &Value) -> Result<ClientConfig, WanError> {
 }
 
 /// The plain (non-function, non-signal) options of `wait` and `run`:
-/// `{ timeoutMs?, cancelOnTimeout?, model?, submittedAt? }`.
+/// `{ timeoutMs?, cancelOnTimeout?, model?, submittedAt?, inputVideoSeconds? }`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct WaitSettings {
     /// `timeoutMs`.
@@ -125,6 +125,8 @@ pub struct WaitSettings {
     pub model: Option<String>,
     /// `submittedAt`: ms since the epoch (`Date.now()` at submission).
     pub submitted_at_ms: Option<f64>,
+    /// `inputVideoSeconds`: the input video's length (> 0).
+    pub input_video_s: Option<f64>,
 }
 
 /// Reads [`WaitSettings`].
@@ -135,6 +137,15 @@ pub fn wait_settings(options: &Value) -> Result<WaitSettings, WanError> {
         cancel_on_timeout: opt_bool(m, "cancelOnTimeout")?,
         model: opt_string(m, "model")?,
         submitted_at_ms: opt_number(m, "submittedAt")?,
+        input_video_s: match opt_number(m, "inputVideoSeconds")? {
+            Some(s) if s <= 0.0 => {
+                return Err(wrong(
+                    "inputVideoSeconds",
+                    "the input video's length in seconds, > 0",
+                ))
+            }
+            s => s,
+        },
     })
 }
 
@@ -358,7 +369,7 @@ mod tests {
     fn wait_options() {
         let w = wait_settings(&json!({
             "timeoutMs": 1500, "cancelOnTimeout": true, "model": "wan2.7-videoedit",
-            "submittedAt": 1_700_000_000_000u64, "signal": {}
+            "submittedAt": 1_700_000_000_000u64, "inputVideoSeconds": 7.5, "signal": {}
         }))
         .unwrap();
         assert_eq!(
@@ -368,6 +379,7 @@ mod tests {
                 cancel_on_timeout: true,
                 model: Some("wan2.7-videoedit".into()),
                 submitted_at_ms: Some(1.7e12),
+                input_video_s: Some(7.5),
             }
         );
         assert_eq!(
@@ -377,6 +389,10 @@ mod tests {
         assert!(wait_settings(&json!({"timeoutMs": "5s"})).is_err());
         assert!(wait_settings(&json!({"cancelOnTimeout": 1})).is_err());
         assert!(wait_settings(&json!([])).is_err());
+        for bad in [json!(0), json!(-3), json!("7 s")] {
+            let e = wait_settings(&json!({ "inputVideoSeconds": bad })).unwrap_err();
+            assert!(e.to_string().contains("options.inputVideoSeconds"), "{e}");
+        }
     }
 
     #[test]

@@ -37,6 +37,7 @@ fn wait_options(options: &JsValue) -> Result<PollOptions, WanError> {
         abort: signal(options)?,
         model: s.model,
         submitted_at_ms: s.submitted_at_ms,
+        input_video_s: s.input_video_s,
     })
 }
 
