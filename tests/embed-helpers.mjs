@@ -7,16 +7,10 @@
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { TESTS_DIR, TIMEOUT_MS } from './harness.mjs';
+import { TESTS_DIR, TIMEOUT_MS, listenLocal, sendFile } from './harness.mjs';
 import { until } from './ui-helpers.mjs';
 
 export const EMBED_FIXTURES = join(TESTS_DIR, 'fixtures/embed');
-
-const MIME = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-};
 
 /**
  * Serves tests/fixtures/embed/ on a free loopback port, addressed as `http://localhost:<port>`
@@ -44,20 +38,12 @@ export async function serveHost(vars = {}) {
           body.toString('utf8').replace(/\{\{([A-Z_]+)\}\}/g, (m, name) => (name in vars ? String(vars[name]) : m)),
         );
       }
-      res.writeHead(200, {
-        'content-type': MIME[extname(file)] ?? 'application/octet-stream',
-        'content-length': body.length,
-        'cache-control': 'no-store',
-      });
-      res.end(req.method === 'HEAD' ? undefined : body);
+      sendFile(req, res, file, body);
     } catch (err) {
       res.writeHead(500, { 'content-type': 'text/plain' }).end(String(err));
     }
   });
-  await new Promise((ok, fail) => {
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', ok);
-  });
+  await listenLocal(server);
   const origin = `http://localhost:${server.address().port}`;
   return {
     origin,

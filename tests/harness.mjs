@@ -58,6 +58,27 @@ const MIME = {
 };
 
 /**
+ * Answers a request with a file's bytes, typed by its extension and never cached (the tests
+ * rebuild files between runs).
+ */
+export function sendFile(req, res, file, body) {
+  res.writeHead(200, {
+    'content-type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
+    'content-length': body.length,
+    'cache-control': 'no-store',
+  });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+/** Starts `server` on 127.0.0.1:`port` (0: a random free port). */
+export function listenLocal(server, port = 0) {
+  return new Promise((ok, fail) => {
+    server.once('error', fail);
+    server.listen(port, '127.0.0.1', ok);
+  });
+}
+
+/**
  * Serves `root` on 127.0.0.1:`port` (0: a random free port). Unknown paths without an extension fall back
  * to index.html (single-page app); anything else missing is a 404.
  * Resolves to `{ url, close }`.
@@ -90,21 +111,12 @@ export async function serveStatic(root = DIST_DIR, port = 0) {
         res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
         return;
       }
-      const body = await readFile(file);
-      res.writeHead(200, {
-        'content-type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
-        'content-length': body.length,
-        'cache-control': 'no-store',
-      });
-      res.end(req.method === 'HEAD' ? undefined : body);
+      sendFile(req, res, file, await readFile(file));
     } catch (err) {
       res.writeHead(500, { 'content-type': 'text/plain' }).end(String(err));
     }
   });
-  await new Promise((ok, fail) => {
-    server.once('error', fail);
-    server.listen(port, '127.0.0.1', ok);
-  });
+  await listenLocal(server, port);
   return {
     url: `http://127.0.0.1:${server.address().port}/`,
     close: () => new Promise((ok) => server.close(() => ok())),
