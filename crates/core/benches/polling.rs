@@ -72,6 +72,32 @@ struct Mix {
     task: fn(&mut SplitMix64, f64) -> Task,
 }
 
+/// wan2.7 queueing: (share of tasks that wait for a slot, longest wait s).
+const WAN27_QUEUE: (f64, f64) = (0.25, 180.0);
+/// VACE queueing (2 tasks run at once).
+const VACE_QUEUE: (f64, f64) = (0.4, 420.0);
+
+/// A task of a mix: a run of `run_s` placed in a [`timeline`] with `queue`, and what the
+/// generating model knows of it (`(request_run_s, account)`, see [`Task`]).
+fn generated(
+    rng: &mut SplitMix64,
+    request: RequestFeatures,
+    input_s: f64,
+    (request_run_s, account): (f64, f64),
+    run_s: f64,
+    (busy_share, busy_max_s): (f64, f64),
+) -> Task {
+    let (timeline, succeeded) = timeline(rng, run_s, busy_share, busy_max_s);
+    Task {
+        request,
+        timeline,
+        succeeded,
+        input_s,
+        request_run_s,
+        account,
+    }
+}
+
 /// Queue wait, early failures and stragglers around a run time.
 fn timeline(
     rng: &mut SplitMix64,
@@ -169,15 +195,7 @@ fn mixes() -> Vec<Mix> {
             task: |rng, account| {
                 let (request, input_s, request_run_s) = wan27_request(rng);
                 let run = request_run_s * account * (0.08 * normal(rng)).exp();
-                let (timeline, succeeded) = timeline(rng, run, 0.25, 180.0);
-                Task {
-                    request,
-                    timeline,
-                    succeeded,
-                    input_s,
-                    request_run_s,
-                    account,
-                }
+                generated(rng, request, input_s, (request_run_s, account), run, WAN27_QUEUE)
             },
         },
         Mix {
@@ -192,15 +210,7 @@ fn mixes() -> Vec<Mix> {
             task: |rng, _| {
                 let (request, input_s, _) = wan27_request(rng);
                 let run = uniform(rng, 60.0, 300.0);
-                let (timeline, succeeded) = timeline(rng, run, 0.25, 180.0);
-                Task {
-                    request,
-                    timeline,
-                    succeeded,
-                    input_s,
-                    request_run_s: 1.0,
-                    account: 1.0,
-                }
+                generated(rng, request, input_s, (1.0, 1.0), run, WAN27_QUEUE)
             },
         },
         Mix {
@@ -219,15 +229,7 @@ fn mixes() -> Vec<Mix> {
             task: |rng, account| {
                 let (request, request_run_s) = vace_request(rng);
                 let run = request_run_s * account * (0.08 * normal(rng)).exp();
-                let (timeline, succeeded) = timeline(rng, run, 0.4, 420.0);
-                Task {
-                    request,
-                    timeline,
-                    succeeded,
-                    input_s: 5.0,
-                    request_run_s,
-                    account,
-                }
+                generated(rng, request, 5.0, (request_run_s, account), run, VACE_QUEUE)
             },
         },
         Mix {
@@ -242,15 +244,7 @@ fn mixes() -> Vec<Mix> {
             task: |rng, _| {
                 let (request, _) = vace_request(rng);
                 let run = uniform(rng, 300.0, 600.0);
-                let (timeline, succeeded) = timeline(rng, run, 0.4, 420.0);
-                Task {
-                    request,
-                    timeline,
-                    succeeded,
-                    input_s: 5.0,
-                    request_run_s: 1.0,
-                    account: 1.0,
-                }
+                generated(rng, request, 5.0, (1.0, 1.0), run, VACE_QUEUE)
             },
         },
     ]
