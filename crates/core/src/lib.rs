@@ -18,6 +18,7 @@
 pub mod curl;
 mod error;
 pub mod issue;
+pub mod json_dupes;
 mod lean;
 #[cfg(feature = "mask")]
 pub mod mask;

@@ -9,6 +9,55 @@ use serde_json::Value;
 pub const INTL_BASE_URL: &str = "https://dashscope-intl.aliyuncs.com";
 /// Beijing's base URL.
 pub const CN_BASE_URL: &str = "https://dashscope.aliyuncs.com";
+/// A DashScope region known by a short name, for configuration (`--upstream us`) and pickers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RegionPreset {
+    /// Short name: `intl`, `cn`, `us`, `hk`.
+    pub name: &'static str,
+    /// Base URL, without a trailing slash.
+    pub base_url: &'static str,
+    /// Where it runs, for people.
+    pub label: &'static str,
+    /// Whether the documents offer the two video-editing models there (only Singapore and
+    /// Beijing; other regions serve other models, and keys work only in their own region).
+    pub documents_video_editing: bool,
+}
+
+/// The regions of Model Studio's "Base URL overview". Workspace-dedicated hosts
+/// (`https://{WorkspaceId}.{region}.maas.aliyuncs.com`, recommended for production) and trial
+/// hosts (`https://trial.{region}.maas.aliyuncs.com`) are plain URLs, not presets.
+pub const REGION_PRESETS: &[RegionPreset] = &[
+    RegionPreset {
+        name: "intl",
+        base_url: INTL_BASE_URL,
+        label: "Singapore",
+        documents_video_editing: true,
+    },
+    RegionPreset {
+        name: "cn",
+        base_url: CN_BASE_URL,
+        label: "China (Beijing)",
+        documents_video_editing: true,
+    },
+    RegionPreset {
+        name: "us",
+        base_url: "https://dashscope-us.aliyuncs.com",
+        label: "US (Virginia)",
+        documents_video_editing: false,
+    },
+    RegionPreset {
+        name: "hk",
+        base_url: "https://cn-hongkong.dashscope.aliyuncs.com",
+        label: "China (Hong Kong)",
+        documents_video_editing: false,
+    },
+];
+
+/// The preset called `name`.
+pub fn region_preset(name: &str) -> Option<&'static RegionPreset> {
+    REGION_PRESETS.iter().find(|p| p.name == name)
+}
+
 /// Path of the create-task route, below a base URL.
 pub const CREATE_TASK_PATH: &str = "/api/v1/services/aigc/video-generation/video-synthesis";
 /// Path of the task routes (`/{task_id}`, `/{task_id}/cancel`, and the list itself).

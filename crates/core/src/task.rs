@@ -110,7 +110,8 @@ pub struct CreatedTask {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateTaskResponse {
     /// The id of this request.
-    #[serde(default)]
+    /// Absent stays absent when written back (an error body may have none).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub request_id: String,
     /// The task.
     pub output: CreatedTask,
@@ -227,7 +228,8 @@ impl NumberOrString {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TaskResponse {
     /// The id of this request.
-    #[serde(default)]
+    /// Absent stays absent when written back (an error body may have none).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub request_id: String,
     /// The task.
     pub output: TaskOutput,
@@ -243,7 +245,8 @@ pub struct TaskResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CancelResponse {
     /// The id of this request.
-    #[serde(default)]
+    /// Absent stays absent when written back (an error body may have none).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub request_id: String,
     /// Fields this version does not know.
     #[serde(flatten)]
@@ -296,7 +299,8 @@ pub struct TaskListResponse {
     #[serde(default)]
     pub page_size: u64,
     /// The id of this request.
-    #[serde(default)]
+    /// Absent stays absent when written back (an error body may have none).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub request_id: String,
     /// The tasks.
     #[serde(default)]
@@ -396,7 +400,8 @@ pub struct ErrorBody {
     #[serde(default)]
     pub message: String,
     /// The id of the request.
-    #[serde(default)]
+    /// Absent stays absent when written back (an error body may have none).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub request_id: String,
     /// Fields this version does not know (a relay adds `issues`).
     #[serde(flatten)]
@@ -543,7 +548,7 @@ pub fn explain_failure(code: &str) -> &'static str {
         "Arrearage" | "PrepaidBillOverdue" | "PostpaidBillOverdue" => "The account has unpaid bills; top it up in the Model Studio console.",
         "Throttling" | "Throttling.RateQuota" | "LimitRequests" => "Too many requests at once; wait a moment.",
         "Throttling.AllocationQuota" | "CommodityNotPurchased" | "AccessDenied.Unpurchased" => "The account has no quota for this model; enable or buy it in the console.",
-        "InvalidApiKey" => "The API key is wrong, or belongs to the other region (Singapore and Beijing keys differ).",
+        "InvalidApiKey" => "The API key is wrong, or belongs to another region or workspace: a key works only with its own region's (or workspace's) host.",
         "Model.AccessDenied" | "AccessDenied" | "Workspace.AccessDenied" => "This key may not use this model or workspace.",
         _ => "The task failed; DashScope's code and message say why.",
     }

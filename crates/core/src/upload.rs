@@ -66,7 +66,8 @@ pub struct UploadPolicy {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UploadPolicyResponse {
     /// The id of this request.
-    #[serde(default)]
+    /// Absent stays absent when written back (an error body may have none).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub request_id: String,
     /// The policy.
     pub data: UploadPolicy,

@@ -1,5 +1,6 @@
 //! Property tests: generated valid requests validate clean and round-trip through JSON;
-//! `validate` never panics on arbitrary JSON and every issue path points into the body.
+//! `validate` never panics on arbitrary JSON and every issue path points into the body; a field
+//! the documents do not describe is at most a warning.
 
 use proptest::prelude::*;
 use serde_json::Value;
@@ -381,6 +382,92 @@ fn check_valid_and_round_trips(req: CreateRequest) -> Result<(), TestCaseError> 
     let back: CreateRequest = serde_json::from_value(value.clone()).unwrap();
     prop_assert_eq!(back, req);
     Ok(())
+}
+
+/// JSON pointers of every object in `body` (the root is `""`).
+fn object_pointers(body: &Value, at: String, out: &mut Vec<String>) {
+    match body {
+        Value::Object(map) => {
+            out.push(at.clone());
+            for (k, v) in map {
+                object_pointers(v, format!("{at}/{k}"), out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                object_pointers(v, format!("{at}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The fidelity principle: a field the documents do not describe, added at any level of a
+/// valid body, is at most one warning; it never changes the errors (here: none) and never
+/// turns into one. (The relay then forwards the bytes unchanged: tests/relay e2e.)
+fn check_unknown_field_is_a_warning(
+    body: Value,
+    where_: prop::sample::Index,
+    key: String,
+    value: Value,
+) -> Result<(), TestCaseError> {
+    let before = validate(&body);
+    let mut objects = Vec::new();
+    object_pointers(&body, String::new(), &mut objects);
+    let pointer = where_.get(&objects).clone();
+    let mut changed = body.clone();
+    changed
+        .pointer_mut(&pointer)
+        .and_then(Value::as_object_mut)
+        .unwrap()
+        .insert(key.clone(), value);
+    let after = validate(&changed);
+    let errors = |issues: &[wanedit_core::Issue]| -> Vec<_> {
+        issues.iter().filter(|i| i.is_error()).cloned().collect()
+    };
+    prop_assert_eq!(errors(&before), errors(&after), "{}", changed);
+    let added: Vec<_> = after.iter().filter(|i| !before.contains(i)).collect();
+    prop_assert!(added.len() <= 1, "{changed}\n{added:#?}");
+    for issue in added {
+        prop_assert_eq!(issue.severity, wanedit_core::Severity::Warning);
+        prop_assert_eq!(issue.code, wanedit_core::IssueCode::UnexpectedField);
+        prop_assert!(issue.path.ends_with(&key), "{} for {key}", issue.path);
+    }
+    Ok(())
+}
+
+/// Names the documents do not give for the body's model: made-up ones, and fields of other
+/// models or of SDKs (the Python SDK's `function` and `extend_prompt` on wan2.7).
+fn foreign_key(model_fields: &'static [&'static str]) -> BoxedStrategy<String> {
+    prop_oneof![
+        1 => "x_[a-z_]{1,10}",
+        1 => proptest::sample::select(model_fields).prop_map(String::from),
+    ]
+    .boxed()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(120))]
+
+    #[test]
+    fn an_unknown_vace_field_anywhere_is_at_most_one_warning(
+        req in vace(),
+        where_ in any::<prop::sample::Index>(),
+        key in foreign_key(&["extend_prompt", "media", "negative_prompt", "img_url", "audio_setting"]),
+        value in arbitrary_json(),
+    ) {
+        check_unknown_field_is_a_warning(req.to_value(), where_, key, value)?;
+    }
+
+    #[test]
+    fn an_unknown_wan27_field_anywhere_is_at_most_one_warning(
+        req in wan27(),
+        where_ in any::<prop::sample::Index>(),
+        key in foreign_key(&["function", "extend_prompt", "img_url", "ref_images_url", "obj_or_bg"]),
+        value in arbitrary_json(),
+    ) {
+        check_unknown_field_is_a_warning(req.to_value(), where_, key, value)?;
+    }
 }
 
 proptest! {

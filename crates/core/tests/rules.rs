@@ -161,10 +161,42 @@ fn function_is_one_of_five_for_vace_and_absent_for_wan27() {
         with(repainting(), &[("/input/function", Value::Null)]),
         &[("input.function", MissingField, E)],
     );
+    // "无需设置function 参数" (no need to set function) is not a refusal: a warning.
     bad(
         with(wan27(), &[("/input/function", json!("video_edit"))]),
-        &[("input.function", UnexpectedField, E)],
+        &[("input.function", UnexpectedField, W)],
     );
+    // What the official Python SDK sends on wan2.7: warnings only, so it is forwarded.
+    bad(
+        with(
+            wan27(),
+            &[
+                ("/input/function", json!("video-synthesis")),
+                ("/input/extend_prompt", json!(true)),
+            ],
+        ),
+        &[
+            ("input.function", UnexpectedField, W),
+            ("input.extend_prompt", UnexpectedField, W),
+        ],
+    );
+}
+
+#[test]
+fn unknown_models_get_one_warning_and_no_other_models_rules() {
+    // Models the documents do not describe (text-, image-, reference-to-video, future ones)
+    // pass with a warning, whatever their body looks like.
+    for (model, body) in [
+        ("wan2.7-t2v", json!({"prompt": "a cat"})),
+        ("wan2.6-i2v", json!({"prompt": "a cat", "img_url": "https://x.test/a.png"})),
+        ("wan2.7-r2v", json!({"prompt": "a cat", "media": [{"type": "reference_image", "url": "x"}]})),
+        ("wan3.0-video", json!({"function": "video_magic"})),
+    ] {
+        bad(
+            json!({"model": model, "input": body, "parameters": {"size": "1280*720", "seed": -5}}),
+            &[("model", UnknownModel, W)],
+        );
+    }
 }
 
 #[test]

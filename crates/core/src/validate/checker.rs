@@ -258,7 +258,9 @@ impl Checker {
         parsed
     }
 
-    /// Warns about every key of `obj` in neither `known` nor `more`: DashScope ignores it.
+    /// Warns about every key of `obj` in neither `known` nor `more`. The documents do not
+    /// describe it, which does not mean DashScope refuses it (SDKs add fields of their own, and
+    /// DashScope adds parameters over time), so it is a warning and the body goes on unchanged.
     pub(crate) fn unexpected_keys(
         &mut self,
         obj: &Map<String, Value>,
@@ -273,7 +275,12 @@ impl Checker {
                 self.warning(
                     &path,
                     IssueCode::UnexpectedField,
-                    cat!(path, " is not a parameter of ", context, "; it is ignored"),
+                    cat!(
+                        path,
+                        " is not a parameter the documents give for ",
+                        context,
+                        "; it is sent as is"
+                    ),
                 );
             }
         }

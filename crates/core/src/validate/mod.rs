@@ -60,16 +60,19 @@ pub fn validate(body: &Value) -> Vec<Issue> {
         Some(name) => match Model::parse(name) {
             Some(known) => Some(known.family()),
             None => {
+                // The documents describe two models; DashScope serves many more on this
+                // endpoint (text-, image- and reference-to-video). Their rules are not ours to
+                // guess, so an unknown model is only a warning and no family's rules apply.
                 checker.warning(
                     "model",
                     IssueCode::UnknownModel,
                     cat!(
                         "model \"",
                         name,
-                        "\" is not one this version knows (wan2.1-vace-plus, wanx2.1-vace-plus, wan2.7-videoedit); it is sent as is"
+                        "\" is not one the documents describe (wan2.1-vace-plus, wanx2.1-vace-plus, wan2.7-videoedit); it is sent as is and not checked further"
                     ),
                 );
-                guess_family(root)
+                return checker.issues;
             }
         },
         None => guess_family(root),
@@ -96,7 +99,8 @@ pub fn validate_for_region(body: &Value, region: &Region) -> Vec<Issue> {
     issues
 }
 
-/// For an unknown model, the shape the body has: `input.function` → VACE, `input.media` → wan2.7.
+/// Without a usable model name, the shape the body has (`input.function` → VACE,
+/// `input.media` → wan2.7), so a form still sees every other issue of the body it is refused for.
 fn guess_family(root: &serde_json::Map<String, Value>) -> Option<Family> {
     let input = root.get("input")?.as_object()?;
     if input.contains_key("function") {

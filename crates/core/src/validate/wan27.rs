@@ -27,17 +27,10 @@ impl Checker {
             }
             return;
         };
-        if input.contains_key("function") {
-            self.error(
-                "input.function",
-                IssueCode::UnexpectedField,
-                cat!(
-                    "input.function must not be set for ",
-                    model,
-                    ": it is one model without functions"
-                ),
-            );
-        }
+        // The documents: "使用统一模型,无需设置function 参数" (one model, no need to set
+        // `function`). No need is not a refusal: the official Python SDK always sends
+        // `input.function: "video-synthesis"` and `input.extend_prompt`, and DashScope takes
+        // them, so they are unexpected fields (a warning) like any other.
         self.prompt(input, "prompt", limits::WAN27_PROMPT_CHARS, false, model);
         self.prompt(
             input,
@@ -46,7 +39,7 @@ impl Checker {
             false,
             model,
         );
-        self.unexpected_keys(input, "input", INPUT_FIELDS, &["function"], model);
+        self.unexpected_keys(input, "input", INPUT_FIELDS, &[], model);
         self.media(input, model);
 
         if let Some(params) = self.object(body, "", "parameters") {
