@@ -42,6 +42,10 @@ pub struct SimConfig {
     pub vace: ModelProfile,
     /// `wan2.7-videoedit`.
     pub wan27: ModelProfile,
+    /// Every other served model (text-, image-, keyframe- and reference-to-video), each on its
+    /// own rate and concurrency counters. The documents here give no limits or run times for
+    /// them, so the default is wan2.7-videoedit's: 5 per second, 5 at once, 2 minutes.
+    pub generic: ModelProfile,
     /// PENDING tasks allowed per model before submissions get 429 `Throttling`. DashScope
     /// documents no such cap (excess tasks simply queue), so the default `None` never rejects.
     pub max_queued_per_model: Option<usize>,
@@ -83,6 +87,11 @@ impl Default for SimConfig {
                 concurrent: 2,
             },
             wan27: ModelProfile {
+                run_duration: Duration::from_secs(2 * 60),
+                submits_per_second: 5,
+                concurrent: 5,
+            },
+            generic: ModelProfile {
                 run_duration: Duration::from_secs(2 * 60),
                 submits_per_second: 5,
                 concurrent: 5,

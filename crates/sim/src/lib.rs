@@ -16,7 +16,12 @@
 //! DashScope (`Authorization: Bearer <key>` required, JSON errors `{"code","message","request_id"}`):
 //! - `POST /api/v1/services/aigc/video-generation/video-synthesis`: create a task
 //!   (`X-DashScope-Async: enable` required; `oss://` URLs need
-//!   `X-DashScope-OssResourceResolve: enable` and a real upload to this simulator).
+//!   `X-DashScope-OssResourceResolve: enable` and a real upload to this simulator). Served
+//!   models: the two editing models (VACE in both spellings, `wan2.7-videoedit`) with the
+//!   documents' checks, and the other wan video models DashScope serves on this endpoint
+//!   (`wan2.6-t2v`, `wan2.7-i2v`, `wan2.7-r2v`, … see [`known_models`]) as generic tasks that
+//!   need only a prompt, an image or references. Any other name is 404 `ModelNotFound`.
+//!   Fields the checks do not know, at any level, are taken, as DashScope takes them.
 //! - `GET /api/v1/tasks/{id}`, `POST /api/v1/tasks/{id}/cancel`, `GET /api/v1/tasks[/]`.
 //! - `GET /api/v1/uploads?action=getPolicy&model=M`: a signed policy for `POST /oss`.
 //!
@@ -38,10 +43,10 @@
 //! # Limits and choices
 //! - All configured keys belong to one account: they share tasks and limits, as DashScope
 //!   documents its limits "per account".
-//! - Submissions per virtual second per model (VACE 2, wan2.7 5) beyond the limit get 429
+//! - Submissions per virtual second per model (VACE 2, wan2.7 5, every other model 5) beyond the limit get 429
 //!   `Throttling.RateQuota` without `Retry-After` (DashScope documents none). Rejected
 //!   submissions do not count.
-//! - Tasks over the concurrency limit (VACE 2, wan2.7 5) stay PENDING; DashScope documents no
+//! - Tasks over the concurrency limit (VACE 2, wan2.7 5, every other model 5) stay PENDING; DashScope documents no
 //!   queue cap, so by default none applies ([`SimConfig::max_queued_per_model`] adds one,
 //!   answered with 429 `Throttling`).
 //! - Task queries: 20 per virtual second per account; upload policies: 100 per second per
@@ -101,7 +106,7 @@ pub use config::{ModelProfile, SimConfig};
 pub use control::SimControl;
 pub use error::SimError;
 pub use faults::{Fault, FaultKind, FaultPhase};
-pub use models::{KNOWN_MODELS, VACE_FUNCTIONS};
+pub use models::{known_models, VACE_FUNCTIONS};
 pub use reqlog::{Counters, RequestRecord};
 pub use tasks::{TaskSnapshot, TaskStatus};
 

@@ -42,6 +42,11 @@ struct Args {
     /// Virtual run time of a wan2.7-videoedit task, in seconds.
     #[arg(long, env = "WANEDIT_SIM_WAN27_SECONDS")]
     wan27_seconds: Option<u64>,
+
+    /// Virtual run time of a task of any other served model (text-, image-, keyframe- and
+    /// reference-to-video), in seconds.
+    #[arg(long, env = "WANEDIT_SIM_GENERIC_SECONDS")]
+    generic_seconds: Option<u64>,
 }
 
 #[tokio::main]
@@ -78,6 +83,9 @@ async fn main() -> std::io::Result<()> {
     }
     if let Some(s) = args.wan27_seconds {
         config.wan27.run_duration = Duration::from_secs(s);
+    }
+    if let Some(s) = args.generic_seconds {
+        config.generic.run_duration = Duration::from_secs(s);
     }
     // Only the number of keys is logged, never a key.
     tracing::info!(

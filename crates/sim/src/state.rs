@@ -88,6 +88,7 @@ impl Shared {
         match family {
             Family::Vace => &self.config.vace,
             Family::Wan27 => &self.config.wan27,
+            Family::Generic(_) => &self.config.generic,
         }
     }
 
