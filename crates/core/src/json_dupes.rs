@@ -185,7 +185,10 @@ mod tests {
 
     #[test]
     fn bodies_without_duplicates_pass() {
-        assert_eq!(dup(r#"{"model":"m","input":{"a":1,"b":[1,2,{"a":1}]},"a":null}"#), None);
+        assert_eq!(
+            dup(r#"{"model":"m","input":{"a":1,"b":[1,2,{"a":1}]},"a":null}"#),
+            None
+        );
         assert_eq!(dup(r#"[{"a":1},{"a":2}]"#), None, "siblings may share keys");
         assert_eq!(dup(r#""text""#), None);
         assert_eq!(dup("{}"), None);
@@ -193,7 +196,10 @@ mod tests {
 
     #[test]
     fn duplicates_are_found_at_any_depth() {
-        assert_eq!(dup(r#"{"model":"a","model":"b"}"#).as_deref(), Some("model"));
+        assert_eq!(
+            dup(r#"{"model":"a","model":"b"}"#).as_deref(),
+            Some("model")
+        );
         assert_eq!(
             dup(r#"{"parameters":{"control_condition":"bogus","seed":1,"control_condition":"depth"}}"#)
                 .as_deref(),
@@ -204,7 +210,10 @@ mod tests {
                 .as_deref(),
             Some("input.media[1].type")
         );
-        assert_eq!(dup(r#"[[1],[{"x":{"y":1,"y":2}}]]"#).as_deref(), Some("[1][0].x.y"));
+        assert_eq!(
+            dup(r#"[[1],[{"x":{"y":1,"y":2}}]]"#).as_deref(),
+            Some("[1][0].x.y")
+        );
         // The same key once escaped: decoded before comparing.
         assert_eq!(dup(r#"{"a":1,"\u0061":2}"#).as_deref(), Some("a"));
         // The first duplicate in document order wins.

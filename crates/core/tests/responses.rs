@@ -19,7 +19,10 @@ fn examples() -> Vec<(String, Value)> {
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .map(|p| {
             let name = p.file_name().unwrap().to_string_lossy().into_owned();
-            (name, serde_json::from_str(&fs::read_to_string(&p).unwrap()).unwrap())
+            (
+                name,
+                serde_json::from_str(&fs::read_to_string(&p).unwrap()).unwrap(),
+            )
         })
         .collect();
     out.sort_by(|a, b| a.0.cmp(&b.0));
@@ -52,7 +55,10 @@ fn with_future_fields(mut value: Value) -> Value {
 #[test]
 fn every_documented_response_example_round_trips_with_unknown_fields() {
     let all = examples();
-    let kinds: Vec<&str> = all.iter().map(|(n, _)| n.split('_').next().unwrap()).collect();
+    let kinds: Vec<&str> = all
+        .iter()
+        .map(|(n, _)| n.split('_').next().unwrap())
+        .collect();
     for kind in ["create", "task", "cancel", "list", "error", "policy"] {
         assert!(kinds.contains(&kind), "no {kind} example in {kinds:?}");
     }

@@ -188,8 +188,14 @@ fn unknown_models_get_one_warning_and_no_other_models_rules() {
     // pass with a warning, whatever their body looks like.
     for (model, body) in [
         ("wan2.7-t2v", json!({"prompt": "a cat"})),
-        ("wan2.6-i2v", json!({"prompt": "a cat", "img_url": "https://x.test/a.png"})),
-        ("wan2.7-r2v", json!({"prompt": "a cat", "media": [{"type": "reference_image", "url": "x"}]})),
+        (
+            "wan2.6-i2v",
+            json!({"prompt": "a cat", "img_url": "https://x.test/a.png"}),
+        ),
+        (
+            "wan2.7-r2v",
+            json!({"prompt": "a cat", "media": [{"type": "reference_image", "url": "x"}]}),
+        ),
         ("wan3.0-video", json!({"function": "video_magic"})),
     ] {
         bad(

@@ -43,8 +43,9 @@ pub struct Args {
     )]
     pub listen: SocketAddr,
 
-    /// An upstream as NAME=URL; repeatable. Default: intl=https://dashscope-intl.aliyuncs.com
-    /// and cn=https://dashscope.aliyuncs.com. NAME is the first path segment of relay routes.
+    /// An upstream as NAME=URL, or a region by name (intl, cn, us, hk); repeatable. Default:
+    /// intl (https://dashscope-intl.aliyuncs.com) and cn (https://dashscope.aliyuncs.com).
+    /// NAME is the first path segment of relay routes.
     #[arg(
         long = "upstream",
         env = "WANEDIT_UPSTREAM",
@@ -169,6 +170,18 @@ pub struct Args {
     /// and upstream connections (like nginx's worker processes); 0 means one per CPU.
     #[arg(long, env = "WANEDIT_WORKERS", default_value_t = 0, value_name = "N")]
     pub workers: usize,
+
+    /// Which models a held key may pay for, and `--strict`.
+    #[command(flatten)]
+    pub policy: crate::policy::PolicyArgs,
+
+    /// Replicas, trusted proxies and metrics.
+    #[command(flatten)]
+    pub deploy: crate::deploy::DeployArgs,
+
+    /// Connection caps and timeouts of the HTTP server, and the shutdown grace.
+    #[command(flatten)]
+    pub server: crate::connections::ServerArgs,
 }
 
 /// How log lines look.
@@ -295,6 +308,12 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Worker threads (at least one).
     pub workers: usize,
+    /// Which models a held key may pay for; whether undocumented bodies are refused.
+    pub policy: crate::policy::ModelPolicy,
+    /// Upload secret, trusted proxies, metrics listener.
+    pub deploy: crate::deploy::Deploy,
+    /// Connection caps and timeouts of the HTTP server, and the shutdown grace.
+    pub server: crate::connections::ServerLimits,
 }
 
 impl Config {
@@ -305,10 +324,12 @@ impl Config {
         let access_token = resolve_token(args.access_token, args.access_token_file.as_deref())?;
 
         let specs = if args.upstreams.is_empty() {
-            vec![
-                format!("intl={}", wanedit_core::region::INTL_BASE_URL),
-                format!("cn={}", wanedit_core::region::CN_BASE_URL),
-            ]
+            // The regions where the documents offer the video-editing models.
+            wanedit_core::region::REGION_PRESETS
+                .iter()
+                .filter(|p| p.documents_video_editing)
+                .map(|p| p.name.to_string())
+                .collect()
         } else {
             args.upstreams
         };
@@ -377,7 +398,14 @@ impl Config {
             ));
         }
 
+        let policy = crate::policy::ModelPolicy::from_args(&args.policy)?;
+
+        let deploy = crate::deploy::Deploy::from_args(args.deploy)?;
+
         Ok(Config {
+            server: crate::connections::ServerLimits::from_args(&args.server)?,
+            deploy,
+            policy,
             listen: args.listen,
             upstreams,
             explicit_origins,
@@ -510,9 +538,20 @@ fn check_header_safe(value: &str, what: &str) -> Result<(), RelayError> {
 
 /// Parses `NAME=URL`.
 pub fn parse_upstream(spec: &str) -> Result<(String, String), RelayError> {
-    let (name, url) = spec
-        .split_once('=')
-        .ok_or_else(|| RelayError::Config(format!("--upstream {spec:?}: expected NAME=URL")))?;
+    // A bare region name (`us`, `hk`, …) is that region's preset.
+    if let Some(preset) = wanedit_core::region::region_preset(spec.trim()) {
+        return Ok((preset.name.to_string(), preset.base_url.to_string()));
+    }
+    let (name, url) = spec.split_once('=').ok_or_else(|| {
+        let presets: Vec<&str> = wanedit_core::region::REGION_PRESETS
+            .iter()
+            .map(|p| p.name)
+            .collect();
+        RelayError::Config(format!(
+            "--upstream {spec:?}: expected NAME=URL or a region ({})",
+            presets.join(", ")
+        ))
+    })?;
     let name = name.trim();
     if name.is_empty()
         || name.len() > 32
@@ -659,6 +698,54 @@ mod tests {
         assert!(parse_upstream("a=ftp://x").is_err());
         assert!(parse_upstream("a=http://u:p@x").is_err());
         assert!(parse_upstream("nourl").is_err());
+    }
+
+    #[test]
+    fn regions_are_presets_and_other_hosts_plain_urls() {
+        for (spec, want) in [
+            ("us", ("us", "https://dashscope-us.aliyuncs.com")),
+            ("hk", ("hk", "https://cn-hongkong.dashscope.aliyuncs.com")),
+            ("intl", ("intl", "https://dashscope-intl.aliyuncs.com")),
+            (
+                "prod=https://ws-1a2b.ap-southeast-1.maas.aliyuncs.com",
+                ("prod", "https://ws-1a2b.ap-southeast-1.maas.aliyuncs.com"),
+            ),
+            (
+                "trial=https://trial.cn-beijing.maas.aliyuncs.com/",
+                ("trial", "https://trial.cn-beijing.maas.aliyuncs.com"),
+            ),
+        ] {
+            let (name, base) = parse_upstream(spec).unwrap();
+            assert_eq!((name.as_str(), base.as_str()), want, "{spec}");
+        }
+        let err = parse_upstream("mars").unwrap_err().to_string();
+        assert!(err.contains("intl, cn, us, hk"), "{err}");
+    }
+
+    #[test]
+    fn default_upload_hosts_cover_every_region_and_workspace_bucket() {
+        let allow = [HostPattern::parse(DEFAULT_UPLOAD_HOSTS).unwrap()];
+        for host in [
+            "https://dashscope-file-mgr.oss-cn-beijing.aliyuncs.com",
+            "https://dashscope-file-intl.oss-ap-southeast-1.aliyuncs.com",
+            "https://dashscope-file-us.oss-us-east-1.aliyuncs.com",
+            "https://dashscope-file-hk.oss-cn-hongkong.aliyuncs.com",
+            "https://ws-1a2b.ap-southeast-1.maas.aliyuncs.com",
+        ] {
+            assert!(
+                crate::upload::check_upload_host(host, &allow).is_ok(),
+                "{host}"
+            );
+        }
+        for host in [
+            "https://aliyuncs.com.evil.example",
+            "http://x.oss-cn-beijing.aliyuncs.com",
+        ] {
+            assert!(
+                crate::upload::check_upload_host(host, &allow).is_err(),
+                "{host}"
+            );
+        }
     }
 
     #[test]

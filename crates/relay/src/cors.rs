@@ -15,7 +15,7 @@ pub const ALLOW_METHODS: &str = "GET, POST";
 pub const ALLOW_HEADERS: &str = "Authorization, Content-Type, X-DashScope-OssResourceResolve, \
                                  X-DashScope-WorkSpace, X-DashScope-Async, X-Relay-Token";
 /// Response headers a browser may read beyond the safelisted ones.
-pub const EXPOSE_HEADERS: &str = "Retry-After, X-Request-Id";
+pub const EXPOSE_HEADERS: &str = "Retry-After, X-Request-Id, X-Wanedit-Warnings";
 /// How long a browser may cache a preflight, in seconds.
 pub const MAX_AGE: &str = "600";
 
@@ -94,6 +94,13 @@ pub fn preflight(origin: &OriginCheck) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_warnings_header_is_readable_by_pages() {
+        assert!(EXPOSE_HEADERS
+            .split(", ")
+            .any(|h| h == wanedit_core::issue::WARNINGS_HEADER));
+    }
 
     fn with_origin(origin: &str) -> HeaderMap {
         let mut h = HeaderMap::new();

@@ -42,8 +42,11 @@ pub enum RelayError {
     #[error("the request body is not JSON: {0}")]
     NotJson(String),
     /// The create-task body breaks a documented rule.
-    #[error("the request body breaks {} documented rule(s)", .0.iter().filter(|i| i.is_error()).count())]
+    #[error("the request body breaks {} documented rule(s)", .0.iter().filter(|i| i.is_error()).count().max(1))]
     InvalidBody(Vec<Issue>),
+    /// The model is not one the relay's own key may be spent on (`--allow-model`).
+    #[error("{0}")]
+    ModelNotAllowed(String),
     /// The body is larger than allowed.
     #[error("request body larger than {0} bytes")]
     TooLarge(u64),
@@ -53,9 +56,10 @@ pub enum RelayError {
     /// The client sends too many requests.
     #[error("too many requests; retry after {0} s")]
     RateLimited(u64),
-    /// An unknown or expired upload id.
-    #[error("unknown or expired upload URL; request a new upload policy")]
-    UploadExpired,
+    /// An upload id that is tampered with, signed under another secret, for another
+    /// upstream, or expired.
+    #[error("{0}")]
+    UploadForbidden(&'static str),
     /// The upstream's upload host is not on the allowlist.
     #[error("the upstream named an upload host that is not on the relay's allowlist")]
     UploadHostRefused,
@@ -71,6 +75,12 @@ pub enum RelayError {
     /// The upstream answered something the relay cannot use.
     #[error("upstream answered an unreadable response")]
     UpstreamBadResponse,
+    /// A request body that arrived too slowly (`--body-timeout`, `--upload-min-rate`).
+    #[error("{0}")]
+    RequestTimeout(&'static str),
+    /// A connection over `--max-connections` or `--max-connections-per-client`.
+    #[error("{0}")]
+    Busy(&'static str),
 }
 
 impl RelayError {
@@ -89,15 +99,18 @@ impl RelayError {
             RelayError::NotJson(_) | RelayError::InvalidBody(_) => {
                 (StatusCode::BAD_REQUEST, "InvalidParameter")
             }
+            RelayError::ModelNotAllowed(_) => (StatusCode::FORBIDDEN, "RelayModelNotAllowed"),
             RelayError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "RequestTooLarge"),
             RelayError::LengthRequired => (StatusCode::LENGTH_REQUIRED, "RelayLengthRequired"),
             RelayError::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "RateLimited"),
-            RelayError::UploadExpired => (StatusCode::NOT_FOUND, "RelayUploadExpired"),
+            RelayError::UploadForbidden(_) => (StatusCode::FORBIDDEN, "RelayUploadForbidden"),
             RelayError::UploadHostRefused => (StatusCode::BAD_GATEWAY, "UploadHostRefused"),
             RelayError::UpstreamUnavailable => (StatusCode::BAD_GATEWAY, "UpstreamUnavailable"),
             RelayError::UpstreamTimeout => (StatusCode::GATEWAY_TIMEOUT, "UpstreamTimeout"),
             RelayError::UpstreamRedirect => (StatusCode::BAD_GATEWAY, "UpstreamRedirect"),
             RelayError::UpstreamBadResponse => (StatusCode::BAD_GATEWAY, "UpstreamBadResponse"),
+            RelayError::RequestTimeout(_) => (StatusCode::REQUEST_TIMEOUT, "RelayRequestTimeout"),
+            RelayError::Busy(_) => (StatusCode::SERVICE_UNAVAILABLE, "RelayBusy"),
         }
     }
 

@@ -4,24 +4,38 @@
 //!
 //! - [`config`]: flags and environment variables, checked before anything listens.
 //! - [`routes`]: the handful of routes, matched on the raw path; anything else is 404.
-//! - [`cors`] and [`access`]: who may call; [`limits`]: rate and size limits.
-//! - [`upstream`] and [`proxy`]: the forwarded calls; [`upload`]: transparent uploads.
+//! - [`cors`] and [`access`]: who may call; [`limits`]: rate and size limits; [`policy`]:
+//!   which models a held key may pay for, and whether undocumented bodies pass.
+//! - [`upstream`] and [`proxy`]: the forwarded calls; [`upload`]: transparent uploads, with
+//!   [`upload_id`] the signed ids any replica accepts.
+//! - [`deploy`]: replicas behind a load balancer ([`forwarded`]: client addresses;
+//!   [`telemetry`]: Prometheus metrics); [`security`]: security headers.
 //! - [`server`]: the handler tying them together; [`Relay`]: start, address, shutdown.
 #![deny(missing_docs)]
 
+pub mod abort;
 pub mod access;
+pub mod check;
 pub mod config;
+pub mod connections;
 pub mod cors;
+pub mod deploy;
 pub mod error;
+pub mod forwarded;
 pub mod limits;
 pub mod logging;
+pub mod policy;
 pub mod proxy;
 pub mod routes;
+pub mod security;
 pub mod server;
 #[cfg(feature = "simulate")]
 pub mod simulate;
+pub mod slow;
 pub mod static_files;
+pub mod telemetry;
 pub mod upload;
+pub mod upload_id;
 pub mod upstream;
 
 pub use config::{Args, Config};
@@ -33,9 +47,6 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
-
-/// How long in-flight requests (uploads above all) may run on after a shutdown signal.
-pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 
 /// A running relay.
 pub struct Relay {
@@ -75,10 +86,18 @@ impl Relay {
             Some(dir) => Some(static_files::StaticFiles::new(dir)?),
             None => None,
         };
+        let metrics = match config.deploy.metrics_listen {
+            Some(at) => Some((telemetry::bind(at).await?, telemetry::install()?)),
+            None => None,
+        };
         let state = Arc::new(AppState {
+            connections: Arc::new(connections::ConnectionGate::new(
+                &config.server,
+                config.workers,
+            )),
             client: upstream::client(&config)?,
             limiter: limits::RateLimiter::new(config.rate_limit),
-            uploads: upload::UploadRegistry::default(),
+            uploads: upload_ids(&config),
             origins: origins.clone(),
             bound: addr,
             files,
@@ -86,6 +105,10 @@ impl Relay {
             request_ids: server::RequestIds::default(),
         });
         let (stop, stopped) = watch::channel(false);
+        if let Some((listener, handle)) = metrics {
+            tracing::info!(addr = %listener.local_addr()?, "metrics listening (GET /metrics)");
+            tokio::spawn(telemetry::serve(listener, handle, stopped.clone()));
+        }
         let mut finished = Vec::with_capacity(listeners.len());
         for (index, listener) in listeners.into_iter().enumerate() {
             let (done, result) = oneshot::channel();
@@ -161,6 +184,22 @@ impl Relay {
     }
 }
 
+/// The upload-id signer: the shared secret, or a random one (with a warning: replicas behind
+/// one load balancer must share a secret, or an upload fails whenever its policy came from
+/// another replica).
+fn upload_ids(config: &Config) -> upload::UploadIds {
+    match &config.deploy.upload_secret {
+        Some(secret) => upload::UploadIds::new(secret.expose().as_bytes()),
+        None => {
+            tracing::warn!(
+                "no upload secret (--upload-secret-file or WANEDIT_UPLOAD_SECRET): using a random \
+                 one; replicas behind one load balancer need a shared one"
+            );
+            upload::UploadIds::random()
+        }
+    }
+}
+
 /// The listening socket, bound once and shared by the workers (each polls it from its own
 /// event loop; whichever is free first takes a new connection). A second process cannot
 /// bind the same address, as with any single socket.
@@ -198,13 +237,15 @@ fn worker(
     })
 }
 
-/// Runs until SIGINT or SIGTERM, then shuts down gracefully.
+/// Runs until SIGINT or SIGTERM, then shuts down gracefully: stops accepting at once and
+/// gives in-flight requests `--shutdown-grace` to finish.
 pub async fn run(config: Config) -> Result<(), RelayError> {
+    let grace = config.server.shutdown_grace;
     let relay = Relay::start(config).await?;
     tracing::info!(addr = %relay.local_addr(), origins = ?relay.origins(), "wanedit-relay listening");
     shutdown_signal().await;
-    tracing::info!("shutting down");
-    relay.shutdown(SHUTDOWN_GRACE).await
+    tracing::info!(grace_secs = grace.as_secs(), "shutting down");
+    relay.shutdown(grace).await
 }
 
 async fn shutdown_signal() {

@@ -5,8 +5,19 @@ use wanedit_relay::{logging, Args, Config};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    let args = Args::parse();
+    // `wanedit-relay check [FLAGS]`: ask each upstream once, print verdicts, exit.
+    let mut argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let check = argv.get(1).is_some_and(|a| a == "check");
+    if check {
+        argv.remove(1);
+    }
+    let mut args = Args::parse_from(argv);
     logging::init(args.log_format);
+    if check && args.access_token.is_none() && args.allow_origins.is_empty() {
+        // A check serves nothing, so the rule that a served key needs restricted callers
+        // does not apply; an origin nobody has satisfies it.
+        args.allow_origins.push("http://check.invalid".into());
+    }
     let config = match Config::from_args(args, std::env::var("DASHSCOPE_API_KEY").ok()) {
         Ok(config) => config,
         Err(e) => {
@@ -35,6 +46,25 @@ async fn main() -> std::process::ExitCode {
         token = config.access_token.is_some(),
         "configuration"
     );
+    if check {
+        return match wanedit_relay::check::check_upstreams(&config).await {
+            Ok(verdicts) => {
+                for v in &verdicts {
+                    let mark = if v.ok { "ok  " } else { "FAIL" };
+                    println!("{mark} {} ({}): {}", v.name, v.base, v.text);
+                }
+                if verdicts.iter().all(|v| v.ok) {
+                    std::process::ExitCode::SUCCESS
+                } else {
+                    std::process::ExitCode::FAILURE
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "check failed");
+                std::process::ExitCode::from(2)
+            }
+        };
+    }
     match wanedit_relay::run(config).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

@@ -16,7 +16,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::SystemTime;
 use url::form_urlencoded;
 use wanedit_core::region::{CREATE_TASK_PATH, TASKS_PATH, UPLOADS_PATH};
 use wanedit_core::task::TaskListQuery;
@@ -77,14 +77,27 @@ async fn create(
     headers: &HeaderMap,
     body: Body,
 ) -> Result<Response, RelayError> {
-    let bytes = read_capped(body, content_length(headers), state.config.max_body_bytes).await?;
+    let read = read_capped(body, content_length(headers), state.config.max_body_bytes);
+    let bytes = crate::slow::within(state.config.server.body_timeout, read).await?;
     let json: serde_json::Value =
         serde_json::from_slice(&bytes).map_err(|e| RelayError::NotJson(e.to_string()))?;
+    // Never check one copy of a key and forward bytes holding another.
+    if let Some(issue) = wanedit_core::json_dupes::duplicate_key_issue(&bytes) {
+        return Err(RelayError::InvalidBody(vec![issue]));
+    }
+    let policy = &state.config.policy;
+    policy.check_model(
+        upstream.key.holds_real_key(),
+        json.get("model").and_then(serde_json::Value::as_str),
+    )?;
     // Refused bodies never reach DashScope: submitting is billed, and the answer is better.
+    // Only documented refusals are errors; everything else goes on, with its warnings.
     let issues = wanedit_core::validate(&json);
-    if issues.iter().any(wanedit_core::Issue::is_error) {
+    crate::telemetry::validation(&issues);
+    if policy.refuses(&issues) {
         return Err(RelayError::InvalidBody(issues));
     }
+    let warnings = wanedit_core::issue::warnings_header_value(&issues);
     let out = create_headers(headers, &upstream.key, &json)?;
     let path = state.client.path(index, format_args!("{CREATE_TASK_PATH}"));
     // The caller's bytes are forwarded as they came, not re-serialised.
@@ -99,7 +112,13 @@ async fn create(
             state.config.timeout,
         )
         .await?;
-    Ok(stream_back(answer))
+    let mut response = stream_back(answer);
+    if let Some(value) = warnings.and_then(|w| HeaderValue::from_str(&w).ok()) {
+        response
+            .headers_mut()
+            .insert(wanedit_core::issue::WARNINGS_HEADER, value);
+    }
+    Ok(response)
 }
 
 async fn policy(
@@ -126,6 +145,11 @@ async fn policy(
     let model = model
         .filter(|m| !m.is_empty() && m.len() <= 64)
         .ok_or_else(|| RelayError::BadRequest("uploads need a model (1-64 characters)".into()))?;
+    // An upload is for one model; the relay's key uploads only for models it may pay for.
+    state
+        .config
+        .policy
+        .check_model(upstream.key.holds_real_key(), Some(&model))?;
     let query = form_urlencoded::Serializer::new(String::new())
         .append_pair("action", "getPolicy")
         .append_pair("model", &model)
@@ -155,11 +179,12 @@ async fn policy(
     let base = base_for(
         state.config.public_url.as_deref(),
         headers.get(HOST).and_then(|h| h.to_str().ok()),
+        &state.origins,
         state.bound,
     );
-    rewrite_policy(&mut json, &state.config.upload_hosts, |target, ttl| {
-        let id = state.uploads.register(index, target, ttl, Instant::now());
-        format!("{base}/{}/oss/{id}", upstream.name)
+    rewrite_policy(&mut json, &state.config.upload_hosts, |target, dir, ttl| {
+        let id = (state.uploads).issue(&upstream.name, &target, dir, ttl, SystemTime::now())?;
+        Ok(format!("{base}/{}/oss/{id}", upstream.name))
     })?;
     let mut response = (status, axum::Json(json)).into_response();
     response
@@ -175,10 +200,9 @@ async fn upload(
     headers: &HeaderMap,
     body: Body,
 ) -> Result<Response, RelayError> {
-    let target = state
-        .uploads
-        .lookup(id, index, Instant::now())
-        .ok_or(RelayError::UploadExpired)?;
+    let _in_flight = crate::telemetry::upload_started();
+    let upstream = &state.config.upstreams[index].name;
+    let target = (state.uploads).resolve(id, upstream, SystemTime::now())?;
     // Checked again: the allowlist alone stands between a caller and an arbitrary POST.
     let target = check_upload_host(target.as_str(), &state.config.upload_hosts)?;
     let content_type = headers
@@ -194,6 +218,7 @@ async fn upload(
     if length > max {
         return Err(RelayError::TooLarge(max));
     }
+    let (body, slow) = crate::slow::paced(body, &state.config.server);
     let tripped = Arc::new(AtomicBool::new(false));
     let stream = capped_stream(body, max, tripped.clone());
     // Content-Length is passed on so the upload host sees a plain (not chunked) POST, as a
@@ -210,7 +235,8 @@ async fn upload(
             state.config.upload_timeout,
             (&tripped, max),
         )
-        .await?;
+        .await
+        .map_err(|e| crate::slow::blame(&slow, e))?;
     Ok(stream_back(answer))
 }
 

@@ -98,12 +98,10 @@ fn is_plain(path: &str) -> bool {
         .all(|s| !s.is_empty() && s != "." && s != "..")
 }
 
-/// Whether an upload id has the shape the relay issues (32 lower-case hex digits).
+/// Whether an upload id has the shape the relay issues (a bounded run of base64url
+/// characters; see [`crate::upload_id`], which decides whether it is valid).
 pub fn is_upload_id(id: &str) -> bool {
-    id.len() == 32
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    crate::upload_id::is_well_formed(id)
 }
 
 /// Matches `method` and the raw `path` against the relay's routes. `upstream_index` maps a
@@ -240,7 +238,7 @@ mod tests {
                 call: Call::UploadPolicy
             }
         );
-        let up = "0123456789abcdef0123456789abcdef";
+        let up = "AQAAAABrEgKABGludGw3aHR0cHM6Ly9kYXNoc2NvcGUtZmlsZS1tZ3Iub3NzLWNuLWJlaWppbmcuYWxp";
         assert_eq!(
             post(&format!("/intl/oss/{up}")),
             Route::Proxy {
@@ -294,6 +292,10 @@ mod tests {
             Route::InvalidTaskId
         );
         assert_eq!(post("/intl/oss/not-an-id"), Route::NotFound);
+        let short = "0123456789abcdef0123456789abcdef";
+        assert_eq!(post(&format!("/intl/oss/{short}")), Route::NotFound);
+        let long = "A".repeat(crate::upload_id::MAX_CHARS + 1);
+        assert_eq!(post(&format!("/intl/oss/{long}")), Route::NotFound);
     }
 
     #[test]

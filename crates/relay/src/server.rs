@@ -5,17 +5,21 @@
 //! The accept loop is hyper's HTTP/1.1 server used directly (no framework router, no HTTP/2
 //! sniffing): every request goes to [`handle`] with the peer address, `TCP_NODELAY` is set on
 //! every accepted socket, and shutdown is graceful (in-flight requests finish, idle keep-alive
-//! connections close).
+//! connections close). Connections are admitted under the caps of [`crate::connections`]
+//! (which also sets hyper's header timeout and head cap), and one whose answer broke off is
+//! reset ([`crate::abort`]).
 
+use crate::abort::Abortable;
 use crate::access::authorize;
 use crate::config::Config;
+use crate::connections::{busy_answer, check_host, ConnectionGate};
 use crate::cors::{self, OriginCheck};
 use crate::error::RelayError;
 use crate::limits::RateLimiter;
 use crate::proxy;
 use crate::routes::{self, Route};
 use crate::static_files::StaticFiles;
-use crate::upload::UploadRegistry;
+use crate::upload::UploadIds;
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue};
@@ -30,6 +34,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
+
+/// First and longest pause of the accept loop after a failed accept (out of descriptors).
+const ACCEPT_BACKOFF_MIN: Duration = Duration::from_millis(10);
+const ACCEPT_BACKOFF_MAX: Duration = Duration::from_secs(1);
 
 /// The relay's own request id, on every answer.
 pub const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -46,12 +54,14 @@ pub struct AppState {
     pub client: crate::upstream::Client,
     /// Per-client rate limit.
     pub limiter: RateLimiter,
-    /// Live upload ids.
-    pub uploads: UploadRegistry,
+    /// Issues and checks the signed upload ids.
+    pub uploads: UploadIds,
     /// The web UI, if served.
     pub files: Option<StaticFiles>,
     /// Request ids.
     pub request_ids: RequestIds,
+    /// Open client connections against their caps.
+    pub connections: Arc<ConnectionGate>,
 }
 
 impl AppState {
@@ -113,11 +123,16 @@ pub async fn serve(
     stop: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
     let graceful = GracefulShutdown::new();
+    let http1 = state.config.server.http1();
     let mut stop = std::pin::pin!(stop);
+    let mut backoff = ACCEPT_BACKOFF_MIN;
     loop {
         let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok(accepted) => accepted,
+                Ok(accepted) => {
+                    backoff = ACCEPT_BACKOFF_MIN;
+                    accepted
+                }
                 Err(e) => {
                     if !matches!(
                         e.kind(),
@@ -125,14 +140,31 @@ pub async fn serve(
                             | std::io::ErrorKind::ConnectionAborted
                             | std::io::ErrorKind::ConnectionReset
                     ) {
-                        // Out of file descriptors, say: wait for some to close, do not spin.
-                        tracing::error!(error = %e, "accept failed");
-                        tokio::time::sleep(Duration::from_secs(1)).await;
+                        // Out of file descriptors, say: wait for some to close (backing off,
+                        // never spinning), while the open connections are served on.
+                        tracing::error!(error = %e, retry_ms = backoff.as_millis() as u64, "accept failed");
+                        tokio::select! {
+                            () = tokio::time::sleep(backoff) => {}
+                            () = &mut stop => break,
+                        }
+                        backoff = (backoff * 2).min(ACCEPT_BACKOFF_MAX);
                     }
                     continue;
                 }
             },
             () = &mut stop => break,
+        };
+        let proxy = state.config.deploy.trusted_proxies.trusts(peer.ip());
+        let admitted = match state.connections.admit(peer.ip(), proxy) {
+            Ok(admitted) => admitted,
+            Err(refusal) => {
+                let id = state.request_ids.next_id();
+                let id = id.to_str().unwrap_or_default();
+                // Never waits: the short answer fits in a fresh socket's send buffer.
+                let _ = stream.try_write(&busy_answer(refusal, id));
+                tracing::info!(request_id = %id, client = %peer.ip(), ?refusal, "connection refused: over a connection cap");
+                continue;
+            }
         };
         // Answers go out in one write; never hold one back waiting for an ACK.
         let _ = stream.set_nodelay(true);
@@ -141,11 +173,16 @@ pub async fn serve(
             let state = state.clone();
             async move { Ok::<_, Infallible>(handle(&state, peer, request.map(Body::new)).await) }
         });
-        let connection = hyper::server::conn::http1::Builder::new()
-            .serve_connection(TokioIo::new(stream), service);
+        let (stream, abort) = Abortable::new(stream);
+        let connection = http1.serve_connection(TokioIo::new(stream), service);
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
-            if let Err(e) = connection.await {
+            // The connection's place under the caps is freed when it ends.
+            let _admitted = admitted;
+            // Pinned here, not moved into `.await`, so the socket outlives the error check.
+            let mut connection = std::pin::pin!(connection);
+            if let Err(e) = connection.as_mut().await {
+                abort.if_answer_broke(&e);
                 tracing::debug!(error = %e, "connection ended with an error");
             }
         });
@@ -161,6 +198,7 @@ pub async fn handle(state: &AppState, peer: SocketAddr, request: Request) -> Res
     let request_id = state.request_ids.next_id();
     let id = request_id.to_str().unwrap_or_default();
     let origin = OriginCheck::of(request.headers(), &state.origins);
+    let client = (state.config.deploy.trusted_proxies).client_ip(peer.ip(), request.headers());
     let method = request.method().clone();
     let route = routes::parse(
         &method,
@@ -169,15 +207,18 @@ pub async fn handle(state: &AppState, peer: SocketAddr, request: Request) -> Res
         state.files.is_some(),
     );
     let route_name = route.name();
+    let ui = route == Route::Static;
     let upstream = match &route {
         Route::Proxy { upstream, .. } => state.config.upstreams[*upstream].name.as_str(),
         _ => "",
     };
-    let mut response = match dispatch(state, route, &origin, peer, request).await {
+    let mut response = match dispatch(state, route, &origin, client, request).await {
         Ok(response) => response,
         Err(error) => error.into_response_with_id(id),
     };
     cors::decorate(&mut response, &origin);
+    crate::security::decorate(response.headers_mut(), ui);
+    crate::telemetry::request(route_name, upstream, response.status(), started.elapsed());
     // Latency is time to the answer's headers; streamed bodies may go on after this line.
     tracing::info!(
         request_id = %id,
@@ -186,7 +227,7 @@ pub async fn handle(state: &AppState, peer: SocketAddr, request: Request) -> Res
         upstream,
         status = response.status().as_u16(),
         latency_ms = started.elapsed().as_micros() as f64 / 1000.0,
-        client = %peer.ip(),
+        client = %client,
         origin_allowed = origin.is_allowed(),
         "request"
     );
@@ -198,9 +239,10 @@ async fn dispatch(
     state: &AppState,
     route: Route,
     origin: &OriginCheck,
-    peer: SocketAddr,
+    client: std::net::IpAddr,
     request: Request,
 ) -> Result<Response, RelayError> {
+    check_host(request.headers(), request.version())?;
     // Files of the UI are public; everything else refuses foreign web pages outright.
     if *origin == OriginCheck::Denied && route != Route::Static {
         return Err(RelayError::OriginForbidden);
@@ -220,7 +262,7 @@ async fn dispatch(
         Route::Proxy { upstream, call } => {
             state
                 .limiter
-                .check(peer.ip(), Instant::now())
+                .check(client)
                 .map_err(RelayError::RateLimited)?;
             // An upload URL is itself the permission: its id was only handed to a caller that
             // passed these checks when it asked for the policy.

@@ -1,18 +1,16 @@
 //! Transparent uploads. DashScope's upload policy names an OSS `upload_host` that a browser
 //! cannot reach cross-origin; the relay swaps it for a URL of its own,
-//! `{base}/{name}/oss/{id}`, where `id` is a random, short-lived capability standing for the
-//! real host (which never leaves the relay). A POST there is streamed, capped, to the real
-//! host, but only if that host is on the upload-host allowlist.
+//! `{base}/{name}/oss/{id}`, where `id` is a signed, short-lived capability carrying the real
+//! host (see [`crate::upload_id`]; any replica sharing the upload secret accepts it, nothing
+//! is stored). A POST there is streamed, capped, to the real host, but only if that host is on
+//! the upload-host allowlist.
 
 use crate::error::RelayError;
+use crate::upload_id::{Grant, IdError, Signer};
 use serde_json::Value;
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use url::{Host, Url};
 
-/// Most live upload ids at once; past that the soonest to expire is dropped.
-const MAX_ENTRIES: usize = 10_000;
 /// Extra life of an id beyond the policy's own `expire_in_seconds`.
 const GRACE: Duration = Duration::from_secs(60);
 
@@ -122,62 +120,78 @@ pub fn check_upload_host(raw: &str, allow: &[HostPattern]) -> Result<Url, RelayE
     }
 }
 
-struct Entry {
-    upstream: usize,
-    target: Url,
-    expires: Instant,
+/// Issues and checks upload ids under the relay's upload secret.
+pub struct UploadIds {
+    signer: Signer,
 }
 
-/// The live upload ids.
-#[derive(Default)]
-pub struct UploadRegistry {
-    entries: Mutex<HashMap<String, Entry>>,
-}
-
-impl UploadRegistry {
-    /// Issues a fresh id for `target` on upstream `upstream`, valid for `ttl` plus a grace.
-    pub fn register(&self, upstream: usize, target: Url, ttl: Duration, now: Instant) -> String {
-        // 122 random bits from the OS: unguessable, so the id itself is the permission.
-        let id = uuid::Uuid::new_v4().simple().to_string();
-        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries.retain(|_, e| e.expires > now);
-        if entries.len() >= MAX_ENTRIES {
-            if let Some(oldest) = entries
-                .iter()
-                .min_by_key(|(_, e)| e.expires)
-                .map(|(k, _)| k.clone())
-            {
-                entries.remove(&oldest);
-            }
+impl UploadIds {
+    /// Ids signed with `secret` (shared by every replica).
+    pub fn new(secret: &[u8]) -> Self {
+        UploadIds {
+            signer: Signer::new(secret),
         }
-        entries.insert(
-            id.clone(),
-            Entry {
-                upstream,
-                target,
-                expires: now + ttl + GRACE,
-            },
-        );
-        id
     }
 
-    /// The real upload host behind `id`, if the id is live and was issued for `upstream`.
-    pub fn lookup(&self, id: &str, upstream: usize, now: Instant) -> Option<Url> {
-        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries
-            .get(id)
-            .filter(|e| e.upstream == upstream && e.expires > now)
-            .map(|e| e.target.clone())
+    /// Ids signed with a fresh random secret (256 bits from the OS): only this process will
+    /// accept them.
+    pub fn random() -> Self {
+        let mut secret = [0u8; 32];
+        secret[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+        secret[16..].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+        Self::new(&secret)
     }
+
+    /// An id for uploads to `target` in `dir` through upstream `upstream`, valid for `ttl`
+    /// plus a grace from `now`.
+    pub fn issue(
+        &self,
+        upstream: &str,
+        target: &Url,
+        dir: &str,
+        ttl: Duration,
+        now: SystemTime,
+    ) -> Result<String, RelayError> {
+        let grant = Grant {
+            upstream: upstream.to_string(),
+            upload_host: target.as_str().to_string(),
+            upload_dir: dir.to_string(),
+            expires: unix_secs(now) + (ttl + GRACE).as_secs(),
+        };
+        // Only an absurdly long host or dir from the upstream gets here.
+        self.signer
+            .sign(&grant)
+            .map_err(|_| RelayError::UpstreamBadResponse)
+    }
+
+    /// The real upload host behind `id`, if it was issued (by any replica sharing the secret)
+    /// for `upstream` and has not expired at `now`.
+    pub fn resolve(&self, id: &str, upstream: &str, now: SystemTime) -> Result<Url, RelayError> {
+        let grant = self
+            .signer
+            .verify(id, upstream, unix_secs(now))
+            .map_err(|e| {
+                RelayError::UploadForbidden(match e {
+                    IdError::Expired => "expired upload URL; request a new upload policy",
+                    IdError::WrongUpstream => "this upload URL belongs to another upstream",
+                    _ => "invalid upload URL (not issued by this relay, or altered)",
+                })
+            })?;
+        Url::parse(&grant.upload_host).map_err(|_| RelayError::UploadHostRefused)
+    }
+}
+
+fn unix_secs(t: SystemTime) -> u64 {
+    t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
 /// Rewrites `data.upload_host` of an upload-policy answer to the relay's own URL. `make_url`
-/// turns the real host into that URL (registering an id). Answers without an `upload_host`
-/// are left alone.
+/// turns the real host, the policy's `upload_dir` and its lifetime into that URL (issuing an
+/// id). Answers without an `upload_host` are left alone.
 pub fn rewrite_policy(
     body: &mut Value,
     allow: &[HostPattern],
-    make_url: impl FnOnce(Url, Duration) -> String,
+    make_url: impl FnOnce(Url, &str, Duration) -> Result<String, RelayError>,
 ) -> Result<(), RelayError> {
     let Some(data) = body.get_mut("data").and_then(Value::as_object_mut) else {
         return Ok(());
@@ -191,30 +205,34 @@ pub fn rewrite_policy(
         .and_then(Value::as_u64)
         .unwrap_or(300)
         .clamp(60, 3600);
-    let url = make_url(target, Duration::from_secs(ttl));
+    let dir = data.get("upload_dir").and_then(Value::as_str).unwrap_or("");
+    let url = make_url(target, dir, Duration::from_secs(ttl))?;
     data.insert("upload_host".into(), Value::String(url));
     Ok(())
 }
 
-/// The scheme and authority rewritten upload URLs start with: `--public-url` if set, else
-/// `http://` plus the request's `Host` if it is a plain `host[:port]`, else the bound address.
+/// The scheme and authority rewritten upload URLs start with: `--public-url` if set; else the
+/// allowed origin (by default the relay's own: `http://<bound address>`, and
+/// `http://localhost:<port>` on loopback) whose `host[:port]` is the request's `Host`, so a
+/// relay reached by one of its names hands out URLs under that name; else `http://<bound
+/// address>`. Never an arbitrary `Host`: whoever could slip one into a client's request would
+/// choose where its upload goes.
 pub fn base_for(
     public_url: Option<&str>,
     host_header: Option<&str>,
+    origins: &[String],
     bound: std::net::SocketAddr,
 ) -> String {
     if let Some(public) = public_url {
         return public.to_string();
     }
-    let plain = |h: &str| {
-        !h.is_empty()
-            && h.len() <= 255
-            && h.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'))
+    let named = |origin: &&String| {
+        let authority = origin.split_once("://").map_or("", |(_, a)| a);
+        host_header.is_some_and(|h| h.eq_ignore_ascii_case(authority))
     };
-    match host_header {
-        Some(h) if plain(h) => format!("http://{h}"),
-        _ => format!("http://{bound}"),
+    match origins.iter().find(named) {
+        Some(origin) => origin.clone(),
+        None => format!("http://{bound}"),
     }
 }
 
@@ -273,15 +291,16 @@ mod tests {
     #[test]
     fn policy_is_rewritten_and_ids_expire() {
         let allow = vec![HostPattern::parse("https://*.aliyuncs.com").unwrap()];
-        let registry = UploadRegistry::default();
-        let now = Instant::now();
+        let ids = UploadIds::new(b"0123456789abcdef0123456789abcdef");
+        let now = SystemTime::now();
         let mut body = serde_json::json!({"request_id": "r", "data": {
             "upload_host": "https://bucket.oss-cn-beijing.aliyuncs.com", "expire_in_seconds": 300,
             "upload_dir": "dashscope-instant/x"}});
         let mut issued = String::new();
-        rewrite_policy(&mut body, &allow, |target, ttl| {
-            issued = registry.register(0, target, ttl, now);
-            format!("http://127.0.0.1:8787/intl/oss/{issued}")
+        rewrite_policy(&mut body, &allow, |target, dir, ttl| {
+            assert_eq!(dir, "dashscope-instant/x");
+            issued = ids.issue("intl", &target, dir, ttl, now)?;
+            Ok(format!("http://127.0.0.1:8787/intl/oss/{issued}"))
         })
         .unwrap();
         assert_eq!(
@@ -290,37 +309,65 @@ mod tests {
         );
         assert_eq!(body["data"]["upload_dir"], "dashscope-instant/x");
         assert_eq!(
-            registry.lookup(&issued, 0, now).unwrap().as_str(),
+            ids.resolve(&issued, "intl", now).unwrap().as_str(),
             "https://bucket.oss-cn-beijing.aliyuncs.com/"
         );
+        // Another replica with the same secret accepts it; one with another secret does not.
+        let replica = UploadIds::new(b"0123456789abcdef0123456789abcdef");
+        assert!(replica.resolve(&issued, "intl", now).is_ok());
+        assert!(matches!(
+            UploadIds::random().resolve(&issued, "intl", now),
+            Err(RelayError::UploadForbidden(_))
+        ));
         assert!(
-            registry.lookup(&issued, 1, now).is_none(),
+            matches!(
+                ids.resolve(&issued, "cn", now),
+                Err(RelayError::UploadForbidden(_))
+            ),
             "ids are bound to their upstream"
         );
-        assert!(registry
-            .lookup(&issued, 0, now + Duration::from_secs(361))
-            .is_none());
+        // Valid for the policy's 300 s plus the 60 s grace.
+        assert!(ids
+            .resolve(&issued, "intl", now + Duration::from_secs(359))
+            .is_ok());
+        assert!(matches!(
+            ids.resolve(&issued, "intl", now + Duration::from_secs(361)),
+            Err(RelayError::UploadForbidden(_))
+        ));
 
         let mut evil = serde_json::json!({"data": {"upload_host": "https://evil.example"}});
         assert!(matches!(
-            rewrite_policy(&mut evil, &allow, |_, _| String::new()),
+            rewrite_policy(&mut evil, &allow, |_, _, _| Ok(String::new())),
             Err(RelayError::UploadHostRefused)
         ));
     }
 
     #[test]
-    fn base_uses_plain_host_headers_only() {
+    fn base_uses_known_host_names_only() {
         let bound = "127.0.0.1:8787".parse().unwrap();
+        let mut origins = crate::config::own_origins(bound);
+        origins.push("https://app.example".into());
+        let base = |public, host| base_for(public, host, &origins, bound);
+        assert_eq!(base(None, Some("localhost:8787")), "http://localhost:8787");
+        assert_eq!(base(None, Some("LocalHost:8787")), "http://localhost:8787");
+        assert_eq!(base(None, Some("127.0.0.1:8787")), "http://127.0.0.1:8787");
+        assert_eq!(base(None, Some("app.example")), "https://app.example");
+        for foreign in [
+            "evil.example",
+            "evil.example:8787",
+            "localhost:9",
+            "evil/x?",
+            "",
+        ] {
+            assert_eq!(
+                base(None, Some(foreign)),
+                "http://127.0.0.1:8787",
+                "{foreign}"
+            );
+        }
+        assert_eq!(base(None, None), "http://127.0.0.1:8787");
         assert_eq!(
-            base_for(None, Some("localhost:8787"), bound),
-            "http://localhost:8787"
-        );
-        assert_eq!(
-            base_for(None, Some("evil/x?"), bound),
-            "http://127.0.0.1:8787"
-        );
-        assert_eq!(
-            base_for(Some("https://relay.example"), Some("x"), bound),
+            base(Some("https://relay.example"), Some("x")),
             "https://relay.example"
         );
     }

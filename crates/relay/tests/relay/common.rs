@@ -76,7 +76,27 @@ pub fn try_start_relay(
     args: &[&str],
     env: &[(&str, &str)],
 ) -> Result<RelayProc, (Option<ExitStatus>, Vec<String>)> {
-    let mut cmd = Command::new(BIN);
+    try_start_command(Command::new(BIN), args, env)
+}
+
+/// Like [`start_relay`], but `sh -c "{setup}; exec relay …"` starts it, so `setup` (say,
+/// `ulimit -n 256`) applies to the relay process itself (same pid).
+pub fn start_relay_after(setup: &str, args: &[&str], env: &[(&str, &str)]) -> RelayProc {
+    let mut cmd = Command::new("/bin/sh");
+    cmd.arg("-c")
+        .arg(format!("{setup}; exec \"$0\" \"$@\""))
+        .arg(BIN);
+    match try_start_command(cmd, args, env) {
+        Ok(relay) => relay,
+        Err((status, lines)) => panic!("relay did not start ({status:?}):\n{}", lines.join("\n")),
+    }
+}
+
+fn try_start_command(
+    mut cmd: Command,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> Result<RelayProc, (Option<ExitStatus>, Vec<String>)> {
     cmd.args(["--listen", "127.0.0.1:0", "--log-format", "json"])
         .args(args)
         .env_clear()
@@ -238,6 +258,8 @@ pub struct Hit {
     pub method: String,
     pub uri: String,
     pub headers: HeaderMap,
+    /// The request body as it arrived, byte for byte.
+    pub body: bytes::Bytes,
 }
 
 /// How a recording server answers.
@@ -276,10 +298,15 @@ pub async fn recorder(reply: Reply) -> Recorder {
         let seen = seen.clone();
         let reply = reply.clone();
         async move {
+            let (parts, body) = req.into_parts();
+            let body = axum::body::to_bytes(body, 64 << 20)
+                .await
+                .unwrap_or_default();
             seen.lock().unwrap().push(Hit {
-                method: req.method().to_string(),
-                uri: req.uri().to_string(),
-                headers: req.headers().clone(),
+                method: parts.method.to_string(),
+                uri: parts.uri.to_string(),
+                headers: parts.headers,
+                body,
             });
             let json = |text: String| {
                 Response::builder()

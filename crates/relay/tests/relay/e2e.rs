@@ -202,14 +202,25 @@ async fn uploads_are_transparent() {
         "enable"
     );
 
-    // A made-up upload id is refused without forwarding.
+    // A made-up upload id is refused without forwarding: one not shaped like an id is no
+    // route, an altered one is forbidden.
     let (status, _, body) = send_json(
         c.post(relay.url("/sim/oss/0123456789abcdef0123456789abcdef"))
             .header("content-type", multipart_content_type())
             .body("x"),
     )
     .await;
-    assert_error(status, &body, 404, "RelayUploadExpired");
+    assert_error(status, &body, 404, "RelayNotFound");
+    let id = host.rsplit('/').next().unwrap();
+    let flipped = if id.ends_with('A') { 'B' } else { 'A' };
+    let tampered = format!("{prefix}{}{flipped}", &id[..id.len() - 1]);
+    let (status, _, body) = send_json(
+        c.post(&tampered)
+            .header("content-type", multipart_content_type())
+            .body("x"),
+    )
+    .await;
+    assert_error(status, &body, 403, "RelayUploadForbidden");
     assert_eq!(sim.control().requests_to("oss_upload").len(), 1);
     sim.shutdown().await;
 }

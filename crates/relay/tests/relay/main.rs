@@ -3,7 +3,11 @@
 #![allow(missing_docs)]
 
 mod common;
+mod deploy;
 mod e2e;
+mod fidelity;
+mod hardening;
 mod hostile;
 mod key_holding;
 mod limits;
+mod seeds;
