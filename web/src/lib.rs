@@ -3,15 +3,20 @@
 //!
 //! The plain logic is in modules that also build natively and are tested with
 //! `cargo test -p wanedit-web`:
-//! - [`forms`]: the six forms, their request bodies and where each issue is shown;
+//! - [`forms`]: the six forms (the shared field model, one file per operation), their
+//!   request bodies and where each issue is shown;
 //! - [`tasks`]: the stored task records and their time formatting;
 //! - [`settings`]: connection settings, secret storage rules, the relay's configuration;
 //! - [`media`]: media facts, upload names, outpainting geometry;
 //! - [`i18n`]: every UI string in English and Chinese;
-//! - [`num`]: numbers as text and back without the float formatting code.
+//! - [`num`]: numbers as text and back without the float formatting code;
+//! - the mask editor's state machine (`mask_editor::state`) and its view, keys, frames and
+//!   PNG export.
 //!
-//! On wasm32 the browser side is added: `api` (all HTTP, one module), `storage`, the Leptos
-//! components in `ui`, and the `mask_editor` hook of the local-editing form.
+//! On wasm32 the browser side is added: `api` (all HTTP, one module), `storage`,
+//! `form_state` (the reactive state of a form), the Leptos components in `ui`, and the
+//! `mask_editor` component of the local-editing form. Imports run downwards: `ui` uses
+//! `mask_editor`, both use `form_state`, which uses `forms`; nothing below `ui` imports it.
 
 pub mod embed_options;
 pub mod forms;
@@ -24,6 +29,8 @@ pub mod tasks;
 
 #[cfg(target_arch = "wasm32")]
 mod api;
+#[cfg(target_arch = "wasm32")]
+mod form_state;
 mod mask_editor;
 #[cfg(target_arch = "wasm32")]
 pub mod probe;

@@ -52,9 +52,13 @@ pub fn submit(ctx: Ctx, form: FormState) {
                 );
                 watch(ctx, id, false);
             }
-            Err(e) => form
-                .submit
-                .set(SubmitState::Failed(e.to_string(), e.issues)),
+            Err(e) => {
+                let mut text = e.to_string();
+                if e.status == Some(401) && e.code == "InvalidApiKey" {
+                    text = format!("{text} — {}", ctx.tr(|s| s.key_wrong_region)());
+                }
+                form.submit.set(SubmitState::Failed(text, e.issues))
+            }
         }
     });
 }

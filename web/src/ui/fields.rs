@@ -1,128 +1,17 @@
 //! One control per field kind, each with a visible label, its API name, its default, and the
-//! issues validation reports for it.
+//! issues validation reports for it (the frame they share is in `field_frame.rs`; media fields
+//! are in `media_input.rs`).
 
 use leptos::prelude::*;
-use wanedit_core::model::ObjOrBg;
 use wanedit_core::validate::prompt_chars;
-use wanedit_core::IssueCode;
 
+use super::field_frame::{dom_id, framed, hint, issues_id, FieldLabel, Issues};
+use super::media_input;
 use super::rx;
 use super::{Ctx, FormState};
 use crate::forms::{format_number, slider_value, Control, Field, Target};
-use crate::i18n::{self, field_hint, issue_label};
+use crate::i18n;
 use crate::num::{fixed, shortest};
-
-/// The DOM id of a field's control.
-pub fn dom_id(form: FormState, field: Field, index: Option<usize>) -> String {
-    match index {
-        Some(i) => format!("{}-{}-{i}", form.op.slug(), field.api_name()),
-        None => format!("{}-{}", form.op.slug(), field.api_name()),
-    }
-}
-
-/// The DOM id of the issue list of a field's control, which the control names in its
-/// `aria-describedby`.
-pub fn issues_id(form: FormState, field: Field, index: Option<usize>) -> String {
-    format!("{}-issues", dom_id(form, field, index))
-}
-
-/// Whether an issue only says that something is not filled in yet (not pointed out on a
-/// pristine form).
-fn is_missing(code: IssueCode) -> bool {
-    matches!(
-        code,
-        IssueCode::MissingField | IssueCode::EmptyValue | IssueCode::TooFewItems
-    )
-}
-
-/// The issues shown at `target` (errors and warnings, with core's message and a label in the
-/// current language).
-#[component]
-pub fn Issues(form: FormState, target: Target) -> impl IntoView {
-    let ctx = expect_context::<Ctx>();
-    let op = form.op;
-    let list = Memo::new(move |_| {
-        let pristine = form.pristine.get();
-        // A local file that is being read, sent or was refused says so itself.
-        let has_file = form.files.with(|fs| {
-            fs.iter()
-                .any(|f| f.field == target.field && f.index == target.index)
-        });
-        form.checked.with(|c| {
-            c.issues_at(op, target)
-                .into_iter()
-                .filter(|i| !((pristine || has_file) && is_missing(i.code)))
-                .cloned()
-                .collect::<Vec<_>>()
-        })
-    });
-    let id = issues_id(form, target.field, target.index);
-    view! {
-        <ul class="issues" id=id aria-live="polite">
-            {rx(move || {
-                let lang = ctx.lang.get();
-                let t = ctx.t();
-                list.get()
-                    .into_iter()
-                    .map(|issue| {
-                        let error = issue.is_error();
-                        let kind = if error { t.error } else { t.warning };
-                        view! {
-                            <li
-                                class=if error { "issue error" } else { "issue warning" }
-                                data-code=issue.code.as_str()
-                                data-path=issue.path.clone()
-                            >
-                                <span class="issue-kind">
-                                    {format!("{kind} · {}", issue_label(lang, issue.code))}
-                                </span>
-                                " "
-                                <span class="issue-message">{issue.message.clone()}</span>
-                            </li>
-                        }
-                    })
-                    .collect_view()
-            })}
-        </ul>
-    }
-}
-
-/// A label with the field's name, API name and optional "required" mark.
-#[component]
-pub fn FieldLabel(
-    form: FormState,
-    field: Field,
-    #[prop(optional)] required: bool,
-) -> impl IntoView {
-    let ctx = expect_context::<Ctx>();
-    let id = dom_id(form, field, None);
-    view! {
-        <label for=id>
-            <span class="label-text">{ctx.label(field)}</span>
-            " "
-            <code class="api-name">{field.api_name()}</code>
-            {required.then(|| view! { <span class="req">{ctx.tr(|s| s.required)}</span> })}
-        </label>
-    }
-}
-
-fn hint(ctx: Ctx, field: Field) -> impl IntoView {
-    move || field_hint(ctx.lang.get(), field).map(|h| view! { <p class="hint">{h}</p> })
-}
-
-/// The frame of a field's control: its label, the control, the field's hint and its issues.
-fn framed(form: FormState, field: Field, required: bool, control: AnyView) -> AnyView {
-    let ctx = expect_context::<Ctx>();
-    view! {
-        <div class="field" data-field=field.api_name()>
-            <FieldLabel form field required />
-            {control}
-            {hint(ctx, field)}
-            <Issues form target=Target { field, index: None } />
-        </div>
-    }
-    .into_any()
-}
 
 fn default_text(ctx: Ctx, text: String) -> impl IntoView {
     view! { <span class="default">{rx(move || format!("{}: {}", ctx.t().default_word, text))}</span> }
@@ -496,52 +385,6 @@ pub fn size_picker(
     .into_any()
 }
 
-/// The role select of reference image `index` (`obj_or_bg`).
-pub fn role_select(form: FormState, index: usize) -> impl IntoView {
-    let ctx = expect_context::<Ctx>();
-    let id = dom_id(form, Field::ObjOrBg, Some(index));
-    let current = move || form.values.with(|v| v.roles.get(index).copied());
-    view! {
-        <div class="role">
-            <label for=id.clone()>
-                {ctx.label(Field::ObjOrBg)}
-                " "
-                <code class="api-name">{format!("obj_or_bg[{index}]")}</code>
-            </label>
-            <select
-                id=id
-                aria-describedby=issues_id(form, Field::ObjOrBg, Some(index))
-                on:change=move |ev| {
-                    let v = event_target_value(&ev);
-                    if let Some(role) = ObjOrBg::parse(&v) {
-                        form.values.update(|vals| {
-                            if let Some(r) = vals.roles.get_mut(index) {
-                                *r = role;
-                            }
-                        });
-                    }
-                }
-            >
-                {ObjOrBg::ALL
-                    .iter()
-                    .map(|role| {
-                        let role = *role;
-                        view! {
-                            <option value=role.as_str() selected=rx(move || current() == Some(role))>
-                                {rx(move || match role {
-                                    ObjOrBg::Obj => ctx.t().role_obj,
-                                    ObjOrBg::Bg => ctx.t().role_bg,
-                                })}
-                            </option>
-                        }
-                    })
-                    .collect_view()}
-            </select>
-            <Issues form target=Target { field: Field::ObjOrBg, index: Some(index) } />
-        </div>
-    }
-}
-
 /// The control of `field`.
 pub fn render(form: FormState, field: Field) -> AnyView {
     match crate::forms::control(form.op, field) {
@@ -557,8 +400,8 @@ pub fn render(form: FormState, field: Field) -> AnyView {
         Control::Integer { min, max, default } => integer(form, field, min, max, default),
         Control::IntegerChoice { values, default } => integer_choice(form, field, values, default),
         Control::SizePicker { options, default } => size_picker(form, field, options, default),
-        Control::Media => super::media_input::single(form, field),
-        Control::MediaList { max } => super::media_input::list(form, field, max),
+        Control::Media => media_input::single(form, field),
+        Control::MediaList { max } => media_input::list(form, field, max),
         // The roles are shown with each reference image; here only issues about the list.
         Control::Roles => view! {
             <div class="field roles" data-field=field.api_name()>

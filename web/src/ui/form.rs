@@ -8,7 +8,8 @@ use wanedit_core::region::Region;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::fields::{self, Issues};
+use super::field_frame::Issues;
+use super::fields;
 use super::rx;
 use super::{actions, Ctx, FormState, SubmitState};
 use crate::forms::{slider_value, Field, MaskKind, Op, Target};
@@ -106,7 +107,22 @@ fn OpForm(form: FormState) -> impl IntoView {
         };
         let after = match (op, field) {
             (Op::VideoEdit, Field::MaskFrameId) => {
-                Some(view! { <crate::mask_editor::MaskEditorHook form /> }.into_any())
+                let on_mask = move |blob: web_sys::Blob| {
+                    actions::accept_file(
+                        ctx,
+                        form,
+                        Field::MaskImageUrl,
+                        None,
+                        blob,
+                        "mask.png".into(),
+                    )
+                };
+                Some(
+                    view! {
+                        <crate::mask_editor::MaskEditorHook form label=ctx.tr(|s| s.draw_mask) on_mask />
+                    }
+                    .into_any(),
+                )
             }
             (Op::VideoExtension, Field::LastFrameUrl) => {
                 Some(view! { <FrameGrab form /> }.into_any())

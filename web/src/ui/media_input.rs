@@ -3,10 +3,11 @@
 
 use leptos::html;
 use leptos::prelude::*;
+use wanedit_core::model::ObjOrBg;
 use wasm_bindgen::JsCast;
 
 use super::actions;
-use super::fields::{dom_id, issues_id, FieldLabel, Issues};
+use super::field_frame::{dom_id, issues_id, FieldLabel, Issues};
 use super::rx;
 use super::{Ctx, FormState, Upload};
 use crate::forms::{Field, Target};
@@ -57,7 +58,7 @@ pub fn list(form: FormState, field: Field, max: usize) -> AnyView {
                                     </button>
                                 </div>
                                 <MediaSlot form field index=Some(i) />
-                                {with_roles.then(|| super::fields::role_select(form, i))}
+                                {with_roles.then(|| role_select(form, i))}
                             </div>
                         }
                     })
@@ -287,6 +288,52 @@ pub fn MediaSlot(form: FormState, field: Field, index: Option<usize>) -> impl In
                     })
             })}
             <Issues form target=Target { field, index } />
+        </div>
+    }
+}
+
+/// The role select of reference image `index` (`obj_or_bg`).
+fn role_select(form: FormState, index: usize) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let id = dom_id(form, Field::ObjOrBg, Some(index));
+    let current = move || form.values.with(|v| v.roles.get(index).copied());
+    view! {
+        <div class="role">
+            <label for=id.clone()>
+                {ctx.label(Field::ObjOrBg)}
+                " "
+                <code class="api-name">{format!("obj_or_bg[{index}]")}</code>
+            </label>
+            <select
+                id=id
+                aria-describedby=issues_id(form, Field::ObjOrBg, Some(index))
+                on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    if let Some(role) = ObjOrBg::parse(&v) {
+                        form.values.update(|vals| {
+                            if let Some(r) = vals.roles.get_mut(index) {
+                                *r = role;
+                            }
+                        });
+                    }
+                }
+            >
+                {ObjOrBg::ALL
+                    .iter()
+                    .map(|role| {
+                        let role = *role;
+                        view! {
+                            <option value=role.as_str() selected=rx(move || current() == Some(role))>
+                                {rx(move || match role {
+                                    ObjOrBg::Obj => ctx.t().role_obj,
+                                    ObjOrBg::Bg => ctx.t().role_bg,
+                                })}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+            <Issues form target=Target { field: Field::ObjOrBg, index: Some(index) } />
         </div>
     }
 }
