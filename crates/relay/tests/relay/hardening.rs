@@ -190,18 +190,25 @@ async fn large_heads_get_431_and_unfinished_ones_do_not_grow_memory() {
         ],
         &[],
     );
-    // A whole head just over the 16 KiB cap: 431, not an answer.
-    let big = format!(
-        "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\nConnection: close\r\n\r\n",
-        "a".repeat(17 * 1024)
-    );
-    let (answer, _) = exchange(
-        "127.0.0.1",
-        relay.addr,
-        big.as_bytes(),
-        Duration::from_secs(5),
-    )
-    .await;
+    // A whole head of `kib` KiB (one big header), and the relay's answer to it.
+    let head_of = |kib: usize| {
+        let head = format!(
+            "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\nConnection: close\r\n\r\n",
+            "a".repeat(kib * 1024)
+        );
+        async move {
+            exchange(
+                "127.0.0.1",
+                relay.addr,
+                head.as_bytes(),
+                Duration::from_secs(5),
+            )
+            .await
+            .0
+        }
+    };
+    // Just over the 16 KiB cap: 431, not an answer.
+    let answer = head_of(17).await;
     assert_eq!(
         status_of(&answer),
         431,
@@ -209,18 +216,7 @@ async fn large_heads_get_431_and_unfinished_ones_do_not_grow_memory() {
         String::from_utf8_lossy(&answer)
     );
     // A head under the cap is fine.
-    let fits = format!(
-        "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\nConnection: close\r\n\r\n",
-        "a".repeat(12 * 1024)
-    );
-    let (answer, _) = exchange(
-        "127.0.0.1",
-        relay.addr,
-        fits.as_bytes(),
-        Duration::from_secs(5),
-    )
-    .await;
-    assert_eq!(status_of(&answer), 200);
+    assert_eq!(status_of(&head_of(12).await), 200);
 
     // 300 connections each sending 390 KB of a head that never ends (under hyper's own
     // ~400 KB buffer cap, so without the relay's cap all of it is held).

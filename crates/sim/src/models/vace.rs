@@ -101,7 +101,10 @@ mod tests {
         let spaces = json!({"model": "wan2.1-vace-plus", "input": {"function": "video_edit", "prompt": " "}});
         assert!(check_submit(&spaces).is_ok());
         let repaint = |c: &str| json!({"model": "wan2.1-vace-plus", "input": {"function": "video_repainting", "prompt": "p", "video_url": "https://x/v.mp4"}, "parameters": {"control_condition": c}});
-        assert_eq!(code(check_submit(&repaint("not-a-condition"))).1, "InvalidParameter");
+        assert_eq!(
+            code(check_submit(&repaint("not-a-condition"))).1,
+            "InvalidParameter"
+        );
         assert_eq!(code(check_submit(&repaint(""))).1, "InvalidParameter");
         assert!(check_submit(&repaint("scribble")).is_ok());
         let edit = json!({"model": "wan2.1-vace-plus", "input": {"function": "video_edit", "prompt": "p"}, "parameters": {"control_condition": "scribble"}});
