@@ -7,11 +7,17 @@
 #            package (crates/client/build-npm.sh: -Zbuild-std) the nightly toolchain's
 #            rust-src component and wasm32-unknown-unknown target
 #   cargo:   wasm-bindgen-cli (= the wasm-bindgen pin in Cargo.toml), trunk 0.21.x
-#   apt:     chromium, chromium-driver (headless browser tests)
+#   apt:     chromium, chromium-driver (headless browser tests), nginx-light (the replicas
+#            test: three relays behind nginx)
 #   npm:     tests/ deps from tests/package-lock.json: playwright-core (drives the system
-#            Chromium; never downloads a browser) and binaryen 132 (wasm-opt for Trunk)
+#            Chromium; never downloads a browser) and binaryen 132 (wasm-opt for Trunk);
+#            tests/ai-sdk/ deps from its lockfile: `ai` + `@ai-sdk/alibaba` (Vercel AI SDK)
+#   PyPI:    tests/sdk/.venv from tests/sdk/requirements.txt: `dashscope` (the official
+#            DashScope SDK) + pytest, every dependency pinned (Python >= 3.9: WANEDIT_PYTHON,
+#            else /root/.pyenv/shims/python3, python3.11, python3)
 #
-# Needs network access to crates.io, the Rust toolchain server (first run), Debian apt and npm.
+# Needs network access to crates.io, the Rust toolchain server (first run), Debian apt, npm
+# and PyPI.
 # Usage: scripts/setup.sh   (environment: SETUP_SKIP_APT=1 to never call apt-get)
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -64,14 +70,15 @@ header "setup: system packages (apt)"
 apt_pkgs=()
 [[ -x /usr/bin/chromium ]] || apt_pkgs+=(chromium)
 [[ -x /usr/bin/chromedriver ]] || apt_pkgs+=(chromium-driver)
+command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || apt_pkgs+=(nginx-light)
 if ((${#apt_pkgs[@]} == 0)); then
-  ok "chromium, chromium-driver ($(/usr/bin/chromium --version 2>/dev/null | head -n1))"
+  ok "chromium, chromium-driver ($(/usr/bin/chromium --version 2>/dev/null | head -n1)), nginx"
 elif [[ -n "${SETUP_SKIP_APT:-}" ]]; then
   die "missing ${apt_pkgs[*]} and SETUP_SKIP_APT is set"
 else
   installing "apt: ${apt_pkgs[*]}"
   as_root apt-get update -q
-  as_root apt-get install -y -q --no-install-recommends "${apt_pkgs[@]}" fonts-liberation
+  as_root apt-get install -y -q -o DPkg::Lock::Timeout=120 --no-install-recommends "${apt_pkgs[@]}" fonts-liberation
 fi
 
 header "setup: npm packages (tests/)"
@@ -101,6 +108,52 @@ wasm_opt_version="$(wasm-opt --version 2>/dev/null || true)"
 [[ "$wasm_opt_version" == *"version_${WASM_OPT_VERSION}"* ]] ||
   die "wasm-opt reports '$wasm_opt_version', expected version_${WASM_OPT_VERSION}"
 info "  wasm-opt: $wasm_opt_version (npm binaryen)"
+
+header "setup: third-party client suites (tests/sdk, tests/ai-sdk)"
+# The official DashScope Python SDK + pytest, exactly as pinned in tests/sdk/requirements.txt,
+# in the git-ignored venv tests/sdk/.venv. Up to date when the stamp written after the last
+# install holds the requirements file's hash and the venv's python still runs.
+sdk_req=tests/sdk/requirements.txt
+sdk_venv=tests/sdk/.venv
+sdk_hash="$(sha256sum "$sdk_req" | cut -d' ' -f1)"
+if [[ -x "$sdk_venv/bin/python" && "$(cat "$sdk_venv/.requirements.sha256" 2>/dev/null)" == "$sdk_hash" ]] &&
+  "$sdk_venv/bin/python" -c '' 2>/dev/null; then
+  ok "$sdk_venv ($(grep -E '^(dashscope|pytest)==' "$sdk_req" | paste -sd' ' -))"
+else
+  installing "python venv $sdk_venv from $sdk_req"
+  sdk_python=""
+  for p in "${WANEDIT_PYTHON:-}" /root/.pyenv/shims/python3 python3.11 python3; do
+    if [[ -n "$p" ]] && command -v "$p" >/dev/null &&
+      "$p" -c 'import sys, venv; sys.exit(sys.version_info < (3, 9))' 2>/dev/null; then
+      sdk_python="$p"
+      break
+    fi
+  done
+  [[ -n "$sdk_python" ]] || die "no Python >= 3.9 with venv found (set WANEDIT_PYTHON; Debian: apt-get install python3-venv)"
+  info "  $("$sdk_python" --version) ($sdk_python)"
+  rm -rf "$sdk_venv"
+  "$sdk_python" -m venv "$sdk_venv"
+  "$sdk_venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input -r "$sdk_req"
+  echo "$sdk_hash" >"$sdk_venv/.requirements.sha256"
+fi
+# The Vercel AI SDK + its Alibaba provider, from tests/ai-sdk/package-lock.json.
+ai_current() {
+  node -e '
+    const fs = require("fs");
+    const lock = JSON.parse(fs.readFileSync("tests/ai-sdk/package-lock.json", "utf8"));
+    for (const [path, meta] of Object.entries(lock.packages || {})) {
+      if (!path.startsWith("node_modules/")) continue;
+      const pkg = JSON.parse(fs.readFileSync("tests/ai-sdk/" + path + "/package.json", "utf8"));
+      if (pkg.version !== meta.version) process.exit(1);
+    }' 2>/dev/null
+}
+if [[ -d tests/ai-sdk/node_modules ]] && ai_current; then
+  ok "tests/ai-sdk/node_modules ($(cd tests/ai-sdk && node -p '["ai", "@ai-sdk/alibaba"].map((p) => p + " " + require(p + "/package.json").version).join(", ")' 2>/dev/null))"
+else
+  installing "npm ci (tests/ai-sdk/)"
+  # The packages declare node >= 22; their Node APIs work on 20 (the suite runs there).
+  (cd tests/ai-sdk && npm ci --no-audit --no-fund --loglevel=error --engine-strict=false)
+fi
 
 header "setup: cargo tools"
 # Compile the tools quickly rather than optimally (about 2x faster to install).

@@ -26,8 +26,11 @@ STEPS=(
   # Later: relay integration tests (cargo test -p wanedit-relay --test ...) / relay + simulator e2e.
   "relay-bin|cargo build -p wanedit-relay (the relay the UI browser tests start)|cargo build -p wanedit-relay"
   "web|trunk build --release --offline (web UI -> dist/)|build_web"
-  "client-npm|npm package wanedit (client + the embed from dist/): size budget (fails above 60 KB gz), then Node 20 and a plain HTML page|needs:web crates/client/build-npm.sh && node --test --test-reporter=spec tests/client-npm.spec.mjs"
+  "client-npm|npm package wanedit (client + the embed from dist/): size budget (fails above 60 KB gz), then Node 20 and a plain HTML page, its types (tsc) and slim-glue|needs:web crates/client/build-npm.sh && node --test --test-reporter=spec tests/client-npm.spec.mjs crates/client/tests/types.spec.mjs crates/client/tools/slim-glue.test.mjs"
   "e2e|browser tests (node --test tests/*.spec.mjs, headless Chromium)|needs:web run_e2e"
+  "sdk-python|official DashScope Python SDK (tests/sdk, pytest) via relay + simulator and the simulator alone|needs:relay-bin run_sdk_python"
+  "ai-sdk|Vercel AI SDK Alibaba provider (tests/ai-sdk, node --test) via relay + simulator|needs:relay-bin run_ai_sdk"
+  "replicas|3 relay replicas (shared upload secret) behind nginx, one wanedit-sim; SIGTERM + SIGKILL mid-run|run_replicas"
 )
 
 fmt_check() {
@@ -42,6 +45,34 @@ run_e2e() {
   for spec in tests/*.spec.mjs; do [[ "$spec" == tests/client-* ]] || specs+=("$spec"); done
   node --test --test-reporter=spec "${specs[@]}"
   info "artifacts: $(find tests/artifacts -type f -printf '%p  ' 2>/dev/null)"
+}
+
+run_replicas() {
+  # crates/relay/tests/replicas.rs is ignored by a plain `cargo test` (it needs nginx and the
+  # simulator binary). With the Python SDK suite's venv present, the SDK's own flow runs too.
+  cargo build -p wanedit-relay -p wanedit-sim
+  local sdk=""
+  [[ -x tests/sdk/.venv/bin/python ]] && tests/sdk/.venv/bin/python -c 'import dashscope' 2>/dev/null &&
+    sdk="$PWD/tests/sdk/.venv/bin/python"
+  WANEDIT_SDK_PYTHON="$sdk" cargo test -p wanedit-relay --test replicas -- --ignored --nocapture
+}
+
+# Third-party clients (tests/sdk, tests/ai-sdk) against the relay and simulator binaries.
+# Each run is bounded (10 min) and must run at least one test: pytest exits 5 on none, and
+# node's runner, which exits 0 on none, is checked on its summary line.
+run_sdk_python() {
+  cargo build -p wanedit-relay -p wanedit-sim
+  timeout 600 tests/sdk/.venv/bin/python -m pytest tests/sdk
+}
+
+run_ai_sdk() {
+  cargo build -p wanedit-relay -p wanedit-sim
+  local log rc=0
+  log="$(mktemp)"
+  timeout 600 node --test --test-reporter=spec tests/ai-sdk/*.spec.mjs 2>&1 | tee "$log" || rc=$?
+  grep -Eq '^ℹ tests [1-9]' "$log" || { warn "tests/ai-sdk ran no test"; rc=1; }
+  rm -f "$log"
+  return "$rc"
 }
 
 if [[ "${1:-}" == "--list" ]]; then

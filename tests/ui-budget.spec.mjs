@@ -1,8 +1,12 @@
-// Budgets of the web UI (printed, not enforced unless WANEDIT_BUDGET_STRICT=1):
+// Budgets of the web UI, both printed:
 //   1. the transfer of the first load: every HTML, JS, wasm and CSS file the page fetches
-//      until it is interactive, each compressed with gzip -9 (goal: <= 250 KB);
+//      until it is interactive, each compressed with gzip -9 (goal: <= 250 KB). The test
+//      FAILS above LIMIT_BYTES, after printing the figures: 370 KB, today's 365.3 KB
+//      (2026-12-03) plus a little, so the first load cannot grow; the size work lowers it
+//      towards the goal;
 //   2. the time from navigation to an interactive form (the app sets data-ready once the
-//      forms are rendered and the relay's configuration is read), median of 5 cold loads.
+//      forms are rendered and the relay's configuration is read), median of 5 cold loads
+//      (printed only: wall-clock times vary with the machine).
 // Served by the real relay when target/debug/wanedit-relay exists, else by a static server.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,6 +18,8 @@ import { DIST_DIR, launchBrowser, openPage, serveDist } from './harness.mjs';
 import { RELAY_BIN, startRelay } from './ui-helpers.mjs';
 
 const GOAL_BYTES = 250 * 1024;
+/** The most the first load may transfer, gzip -9 (see the top of this file). */
+const LIMIT_BYTES = 370 * 1024;
 const KINDS = /\.(html|js|mjs|wasm|css)$/;
 
 test('first-load transfer (gzip -9) and time to an interactive form', { timeout: 180_000 }, async () => {
@@ -62,7 +68,10 @@ test('first-load transfer (gzip -9) and time to an interactive form', { timeout:
   const kb = (b) => `${(b / 1024).toFixed(1)} KB`;
   console.log(`first load (${files.length} files; probe worker and media load later, on demand):`);
   console.log(rows.join('\n'));
-  console.log(`  total (gzip -9): ${kb(total)}  (goal <= ${kb(GOAL_BYTES)}: ${total <= GOAL_BYTES ? 'met' : 'NOT met'})`);
+  console.log(
+    `  total (gzip -9): ${kb(total)}  (goal <= ${kb(GOAL_BYTES)}: ${total <= GOAL_BYTES ? 'met' : 'NOT met'}; ` +
+      `limit ${kb(LIMIT_BYTES)})`,
+  );
   console.log(
     `time to interactive form: median ${median(times.map((t) => t.inPage))} ms after navigation start ` +
       `(performance.now at data-ready), ${median(times.map((t) => t.wall))} ms wall clock; ` +
@@ -70,5 +79,5 @@ test('first-load transfer (gzip -9) and time to an interactive form', { timeout:
   );
   assert.ok(files.some((f) => f.endsWith('.wasm')), 'the wasm was loaded');
   assert.ok(!files.some((f) => f.startsWith('probe-worker')), 'the probe worker is not part of the first load');
-  if (process.env.WANEDIT_BUDGET_STRICT === '1') assert.ok(total <= GOAL_BYTES, `first load ${kb(total)} > ${kb(GOAL_BYTES)}`);
+  assert.ok(total <= LIMIT_BYTES, `first load ${kb(total)} gzipped > the limit ${kb(LIMIT_BYTES)}`);
 });

@@ -1,6 +1,7 @@
 // Types of the npm package `wanedit` (hand-written; they follow crates/client/src/js.rs and
-// wanedit-core's serde types). Data objects keep DashScope's snake_case names exactly;
-// options are camelCase.
+// wanedit-core's serde types, and CI checks that they do: crates/client/tests/typescript.rs
+// against the Rust types, crates/client/tests/types.spec.mjs with tsc against the package).
+// Data objects keep DashScope's snake_case names exactly; options are camelCase.
 
 // ---------------------------------------------------------------------------------------------
 // Loading
@@ -74,7 +75,8 @@ export type IssueCode =
   | 'duration_too_short'
   | 'frame_rate_too_low'
   | 'invalid_aspect_ratio'
-  | 'has_alpha';
+  | 'has_alpha'
+  | 'duplicate_key';
 
 /** One finding about a request body or a media file. */
 export interface Issue {

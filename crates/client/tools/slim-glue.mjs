@@ -8,8 +8,10 @@
 //    paths; each appears in the module and in the glue, and random hex digits do not
 //    compress. Imports become `a`, `b`, … of one module `a`, exports likewise (see
 //    `exportAction` for the ones kept). The glue defines each import once, as a key of its
-//    imports object, and reaches the exports as `wasm.<name>`: both are checked, and anything
-//    else fails the build rather than produce a broken package.
+//    imports object, and reaches the exports as `wasm.<name>`: every rewrite must match the
+//    expected number of times (`replaceExactly`), so when wasm-bindgen's output changes shape
+//    the script exits 1 naming the pattern, and the build fails rather than produce a broken
+//    package. tools/slim-glue.test.mjs runs it on a fixed sample.
 // 2. Removes whole-line comments (`// …`, `/* … */`, the JSDoc wasm-bindgen copies from the
 //    Rust docs) and indentation from DIR/NAME.js and each FILE (the package's `index.js`; its
 //    documentation is `index.d.ts`). Neither has multi-line strings, which is checked too.
@@ -188,10 +190,13 @@ for (const [field, short] of renamedImports) {
   replaceExactly(new RegExp(`(?<=\\n\\s*)${escape(field)}(?=:)`, 'g'), short, 1, `import ${field}`);
   if (count(new RegExp(`\\b${escape(field)}\\b`, 'g'))) fail(`import ${field} is used elsewhere in the glue`);
 }
+// Each renamed export is reached only as `wasm.<name>` (counted by `exportAction`); a glue
+// function named after one must be defined exactly once (`function <name>(`).
 for (const [field, short] of renamedExports) {
   js = js.replace(new RegExp(`\\bwasm\\.${escape(field)}\\b`, 'g'), `wasm.${short}`);
 }
 for (const [field, local] of jsRenames) {
+  replaceExactly(new RegExp(`\\bfunction ${escape(field)}\\(`, 'g'), `function ${local}(`, 1, `glue function ${field}`);
   js = js.replace(new RegExp(`\\b${escape(field)}\\b`, 'g'), local);
 }
 

@@ -1,165 +1,86 @@
-//! Calendar arithmetic for the timestamp formats DashScope and OSS use.
+//! The timestamp formats DashScope and OSS use, written and read with the `time` crate.
 //!
-//! Hand-rolled (Howard Hinnant's civil-date algorithms) because the simulator only needs four
-//! fixed formats and a date crate would be a heavy dependency for that.
+//! Epoch milliseconds are the simulator's clock; a UTC offset (minutes) shifts them to the
+//! DashScope regions' local time. Each format is one `time` format description, so the
+//! parsers are exactly as strict as the formats: fixed-width zero-padded fields, valid
+//! calendar dates (no `02-30`), seconds `00`–`59`, and no sign before the year.
 
-/// Milliseconds in one day.
-const DAY_MS: i64 = 86_400_000;
+use time::format_description::BorrowedFormatItem;
+use time::macros::format_description;
+use time::{Duration, OffsetDateTime, PrimitiveDateTime};
 
-/// A broken-down civil time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Civil {
-    year: i64,
-    month: u32,
-    day: u32,
-    hour: u32,
-    minute: u32,
-    second: u32,
-    milli: u32,
+/// `YYYY-MM-DD HH:MM:SS.mmm`: `submit_time`, `scheduled_time`, `end_time` of a task.
+const TASK_TIME: &[BorrowedFormatItem<'_>] =
+    format_description!("[year]-[month]-[day] [hour]:[minute]:[second].[subsecond digits:3]");
+
+/// `YYYY-MM-DD`: the date part of an upload directory.
+const DATE: &[BorrowedFormatItem<'_>] = format_description!("[year]-[month]-[day]");
+
+/// `YYYY-MM-DDTHH:MM:SS.mmmZ`: the `expiration` of an OSS POST policy (written with
+/// milliseconds; read with or without them).
+const ISO_UTC: &[BorrowedFormatItem<'_>] = format_description!(
+    "[year]-[month]-[day]T[hour]:[minute]:[second][optional [.[subsecond digits:3]]]Z"
+);
+
+/// `YYYYMMDDhhmmss`: the `start_time` / `end_time` filters of a task list.
+const COMPACT: &[BorrowedFormatItem<'_>] =
+    format_description!("[year][month][day][hour][minute][second]");
+
+/// Nanoseconds per millisecond.
+const NS_PER_MS: i128 = 1_000_000;
+
+/// The civil time of `epoch_ms` shifted by `offset_minutes`. Past the year 9999 (a clock
+/// advanced by millennia) it stays at the last representable instant.
+fn civil(epoch_ms: u64, offset_minutes: i32) -> PrimitiveDateTime {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(epoch_ms) * NS_PER_MS)
+        .ok()
+        .and_then(|utc| utc.checked_add(Duration::minutes(i64::from(offset_minutes))))
+        .map_or(PrimitiveDateTime::MAX, |t| {
+            PrimitiveDateTime::new(t.date(), t.time())
+        })
 }
 
-/// Days since 1970-01-01 for a proleptic Gregorian date.
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(m);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+/// Writes `t` in `format`. The formats above only hold numeric fields of a year within
+/// 0000–9999, which always format, so the empty fallback is never taken.
+fn write(t: PrimitiveDateTime, format: &[BorrowedFormatItem<'_>]) -> String {
+    t.format(format).unwrap_or_default()
 }
 
-/// The civil date of a day count since 1970-01-01.
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
-}
-
-fn to_civil(epoch_ms: i64) -> Civil {
-    let days = epoch_ms.div_euclid(DAY_MS);
-    let rem = epoch_ms.rem_euclid(DAY_MS);
-    let (year, month, day) = civil_from_days(days);
-    Civil {
-        year,
-        month,
-        day,
-        hour: (rem / 3_600_000) as u32,
-        minute: (rem / 60_000 % 60) as u32,
-        second: (rem / 1000 % 60) as u32,
-        milli: (rem % 1000) as u32,
+/// Reads `s` in `format` as a time `offset_minutes` ahead of UTC, to epoch ms; `None` if it
+/// does not match or lies before the epoch. A leading `+`/`-` (a signed year, which `time`
+/// would accept) is refused: DashScope and OSS write bare digits.
+fn read(s: &str, format: &[BorrowedFormatItem<'_>], offset_minutes: i32) -> Option<u64> {
+    if !s.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
     }
-}
-
-fn from_civil(c: Civil) -> i64 {
-    days_from_civil(c.year, c.month, c.day) * DAY_MS
-        + i64::from(c.hour) * 3_600_000
-        + i64::from(c.minute) * 60_000
-        + i64::from(c.second) * 1000
-        + i64::from(c.milli)
+    let local = PrimitiveDateTime::parse(s, format).ok()?.assume_utc();
+    let ms = local.unix_timestamp_nanos() / NS_PER_MS - i128::from(offset_minutes) * 60_000;
+    u64::try_from(ms).ok()
 }
 
 /// `YYYY-MM-DD HH:MM:SS.mmm` in the given UTC offset: the task timestamps of a task query.
 pub fn task_time(epoch_ms: u64, offset_minutes: i32) -> String {
-    let c = to_civil(epoch_ms as i64 + i64::from(offset_minutes) * 60_000);
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:03}",
-        c.year, c.month, c.day, c.hour, c.minute, c.second, c.milli
-    )
+    write(civil(epoch_ms, offset_minutes), TASK_TIME)
 }
 
 /// `YYYY-MM-DD` in the given UTC offset: the date part of an upload directory.
 pub fn date(epoch_ms: u64, offset_minutes: i32) -> String {
-    let c = to_civil(epoch_ms as i64 + i64::from(offset_minutes) * 60_000);
-    format!("{:04}-{:02}-{:02}", c.year, c.month, c.day)
+    write(civil(epoch_ms, offset_minutes), DATE)
 }
 
 /// `YYYY-MM-DDTHH:MM:SS.mmmZ` (UTC): the `expiration` of an OSS POST policy.
 pub fn iso_utc(epoch_ms: u64) -> String {
-    let c = to_civil(epoch_ms as i64);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
-        c.year, c.month, c.day, c.hour, c.minute, c.second, c.milli
-    )
-}
-
-fn digits(s: &str) -> Option<u32> {
-    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    s.parse().ok()
-}
-
-fn checked(c: Civil) -> Option<i64> {
-    let valid = (1..=12).contains(&c.month)
-        && c.day >= 1
-        && c.day <= 31
-        && c.hour < 24
-        && c.minute < 60
-        && c.second < 60;
-    if !valid {
-        return None;
-    }
-    let ms = from_civil(c);
-    // Reject days that roll over into the next month (e.g. 02-30).
-    (to_civil(ms) == c).then_some(ms)
+    write(civil(epoch_ms, 0), ISO_UTC)
 }
 
 /// Parses the list filter format `YYYYMMDDhhmmss` in the given UTC offset to epoch ms.
 pub fn parse_compact(s: &str, offset_minutes: i32) -> Option<u64> {
-    if s.len() != 14 || !s.is_ascii() {
-        return None;
-    }
-    let c = Civil {
-        year: i64::from(digits(&s[0..4])?),
-        month: digits(&s[4..6])?,
-        day: digits(&s[6..8])?,
-        hour: digits(&s[8..10])?,
-        minute: digits(&s[10..12])?,
-        second: digits(&s[12..14])?,
-        milli: 0,
-    };
-    let local = checked(c)?;
-    u64::try_from(local - i64::from(offset_minutes) * 60_000).ok()
+    read(s, COMPACT, offset_minutes)
 }
 
 /// Parses `YYYY-MM-DDTHH:MM:SS[.mmm]Z` (what [`iso_utc`] writes) to epoch ms.
 pub fn parse_iso_utc(s: &str) -> Option<u64> {
-    let s = s.strip_suffix('Z')?;
-    if !s.is_ascii() || s.len() < 19 {
-        return None;
-    }
-    let b = s.as_bytes();
-    if b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
-        return None;
-    }
-    let milli = match &s[19..] {
-        "" => 0,
-        frac => {
-            let frac = frac.strip_prefix('.')?;
-            if frac.len() != 3 {
-                return None;
-            }
-            digits(frac)?
-        }
-    };
-    let c = Civil {
-        year: i64::from(digits(&s[0..4])?),
-        month: digits(&s[5..7])?,
-        day: digits(&s[8..10])?,
-        hour: digits(&s[11..13])?,
-        minute: digits(&s[14..16])?,
-        second: digits(&s[17..19])?,
-        milli,
-    };
-    u64::try_from(checked(c)?).ok()
+    read(s, ISO_UTC, 0)
 }
 
 #[cfg(test)]
@@ -168,34 +89,117 @@ mod tests {
 
     // 2025-05-15 08:14:44.723 UTC
     const T: u64 = 1_747_296_884_723;
+    // 2024-02-29 23:59:59.999 UTC (a leap day's last millisecond)
+    const LEAP: u64 = 1_709_251_199_999;
+    // 2025-12-31 20:00:00.000 UTC: already 2026 in UTC+8
+    const NEW_YEAR: u64 = 1_767_211_200_000;
+    // 9999-12-31 23:59:59.999 UTC: the last millisecond of year 9999
+    const LAST: u64 = 253_402_300_799_999;
 
     #[test]
     fn formats_task_time_in_offset() {
         assert_eq!(task_time(T, 0), "2025-05-15 08:14:44.723");
         assert_eq!(task_time(T, 480), "2025-05-15 16:14:44.723");
-        assert_eq!(date(T, 480), "2025-05-15");
+        assert_eq!(task_time(T, -300), "2025-05-15 03:14:44.723");
+        assert_eq!(task_time(T, 345), "2025-05-15 13:59:44.723");
         assert_eq!(task_time(0, 0), "1970-01-01 00:00:00.000");
+        assert_eq!(task_time(0, -60), "1969-12-31 23:00:00.000");
+        assert_eq!(task_time(7, 0), "1970-01-01 00:00:00.007");
+        assert_eq!(task_time(LEAP, 0), "2024-02-29 23:59:59.999");
+        assert_eq!(task_time(LEAP + 1, 0), "2024-03-01 00:00:00.000");
+        assert_eq!(task_time(NEW_YEAR, 480), "2026-01-01 04:00:00.000");
+        assert_eq!(task_time(NEW_YEAR, 0), "2025-12-31 20:00:00.000");
+        assert_eq!(task_time(LAST, 0), "9999-12-31 23:59:59.999");
+    }
+
+    #[test]
+    fn formats_dates_in_offset() {
+        assert_eq!(date(T, 480), "2025-05-15");
+        assert_eq!(date(NEW_YEAR, 480), "2026-01-01");
+        assert_eq!(date(NEW_YEAR, 0), "2025-12-31");
+        assert_eq!(date(LEAP, 0), "2024-02-29");
+        assert_eq!(date(0, -1), "1969-12-31");
+    }
+
+    #[test]
+    fn formats_iso_utc() {
+        assert_eq!(iso_utc(T), "2025-05-15T08:14:44.723Z");
+        assert_eq!(iso_utc(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(iso_utc(LEAP), "2024-02-29T23:59:59.999Z");
+        assert_eq!(iso_utc(NEW_YEAR + 50), "2025-12-31T20:00:00.050Z");
     }
 
     #[test]
     fn iso_round_trips() {
-        let s = iso_utc(T);
-        assert_eq!(s, "2025-05-15T08:14:44.723Z");
-        assert_eq!(parse_iso_utc(&s), Some(T));
+        for t in [0, 1, T, LEAP, NEW_YEAR, LAST] {
+            assert_eq!(parse_iso_utc(&iso_utc(t)), Some(t), "{t}");
+        }
+        assert_eq!(parse_iso_utc("2025-05-15T08:14:44.723Z"), Some(T));
         assert_eq!(parse_iso_utc("2025-05-15T08:14:44Z"), Some(T - 723));
-        assert_eq!(parse_iso_utc("2025-05-15 08:14:44Z"), None);
-        assert_eq!(parse_iso_utc("2025-02-30T08:14:44Z"), None);
+        assert_eq!(
+            parse_iso_utc("2024-02-29T00:00:00Z"),
+            Some(LEAP - 86_399_999)
+        );
+    }
+
+    #[test]
+    fn refuses_other_iso_shapes() {
+        for s in [
+            "2025-05-15 08:14:44Z",
+            "2025-02-30T08:14:44Z",
+            "2025-05-15T08:14:44.72Z",
+            "2025-05-15T08:14:44.7234Z",
+            "2025-05-15T08:14:44.Z",
+            "2025-05-15T08:14:44.723",
+            "2025-05-15T08:14:44.723z",
+            "2025-05-15T08:14:44.723Z ",
+            "2025-05-15T08:14:60Z",
+            "2025-05-15T24:00:00Z",
+            "2025-5-15T08:14:44Z",
+            "+2025-05-15T08:14:44Z",
+            "2025-05-15T08:14:44+00:00",
+            "",
+        ] {
+            assert_eq!(parse_iso_utc(s), None, "{s:?}");
+        }
     }
 
     #[test]
     fn parses_compact_filter_times() {
         assert_eq!(parse_compact("20250515161444", 480), Some(T - 723));
         assert_eq!(parse_compact("20250515081444", 0), Some(T - 723));
-        assert_eq!(parse_compact("2025051516144", 480), None);
-        assert_eq!(parse_compact("20251315161444", 480), None);
-        assert_eq!(parse_compact("2025051516144x", 480), None);
+        assert_eq!(parse_compact("20250515031444", -300), Some(T - 723));
+        assert_eq!(parse_compact("19700101080000", 480), Some(0));
+        assert_eq!(parse_compact("20260101040000", 480), Some(NEW_YEAR));
+        assert_eq!(parse_compact("99991231235959", 0), Some(LAST - 999));
         // Leap day exists in 2024, not in 2025.
-        assert!(parse_compact("20240229000000", 0).is_some());
+        assert_eq!(parse_compact("20240229000000", 0), Some(LEAP - 86_399_999));
         assert_eq!(parse_compact("20250229000000", 0), None);
+    }
+
+    #[test]
+    fn refuses_other_compact_shapes() {
+        for s in [
+            "2025051516144",
+            "202505151614440",
+            "20251315161444",
+            "20250015161444",
+            "20250500161444",
+            "20250431161444",
+            "20250515241444",
+            "20250515166044",
+            "20250515161460",
+            "2025051516144x",
+            "+2025051516144",
+            "+20250515161444",
+            " 20250515161444",
+            "2025-05-15 16:1",
+            "",
+        ] {
+            assert_eq!(parse_compact(s, 480), None, "{s:?}");
+        }
+        // Before the epoch once the offset is taken off.
+        assert_eq!(parse_compact("19700101000000", 480), None);
+        assert_eq!(parse_compact("19691231235959", 0), None);
     }
 }
