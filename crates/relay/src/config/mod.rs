@@ -4,11 +4,14 @@
 use crate::error::RelayError;
 use crate::upload::HostPattern;
 use clap::{Parser, ValueEnum};
-use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 use url::Url;
+
+mod secrets;
+pub use secrets::Secret;
+use secrets::{resolve_key, resolve_token};
 
 /// Default upload-host allowlist: DashScope's OSS buckets.
 pub const DEFAULT_UPLOAD_HOSTS: &str = "https://*.aliyuncs.com";
@@ -191,35 +194,6 @@ pub enum LogFormat {
     Text,
     /// One JSON object per line.
     Json,
-}
-
-/// A secret string whose `Debug` and `Display` never show it, so it cannot reach a log line
-/// by accident.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wraps a secret.
-    pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
-    }
-
-    /// The secret itself; call sites are few and greppable.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(<redacted>)")
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
 }
 
 /// The key an upstream call carries.
@@ -461,81 +435,6 @@ pub fn own_origins(bound: SocketAddr) -> Vec<String> {
     origins
 }
 
-fn resolve_key(
-    env_key: Option<String>,
-    file: Option<&std::path::Path>,
-) -> Result<Option<Secret>, RelayError> {
-    let from_file = match file {
-        Some(path) => Some(read_secret_file(path, "--api-key-file")?),
-        None => None,
-    };
-    let from_env = env_key
-        .map(|k| k.trim().to_string())
-        .filter(|k| !k.is_empty());
-    match (from_env, from_file) {
-        (Some(_), Some(_)) => Err(RelayError::Config(
-            "both DASHSCOPE_API_KEY and --api-key-file are set; give one".into(),
-        )),
-        (Some(k), None) | (None, Some(k)) => {
-            check_header_safe(&k, "the API key")?;
-            Ok(Some(Secret::new(k)))
-        }
-        (None, None) => Ok(None),
-    }
-}
-
-fn resolve_token(
-    flag: Option<String>,
-    file: Option<&std::path::Path>,
-) -> Result<Option<Secret>, RelayError> {
-    let from_file = match file {
-        Some(path) => Some(read_secret_file(path, "--access-token-file")?),
-        None => None,
-    };
-    let flag = flag.map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
-    let token = match (flag, from_file) {
-        (Some(_), Some(_)) => {
-            return Err(RelayError::Config(
-                "both --access-token and --access-token-file are set".into(),
-            ))
-        }
-        (Some(t), None) | (None, Some(t)) => t,
-        (None, None) => return Ok(None),
-    };
-    check_header_safe(&token, "the access token")?;
-    // A short token can be guessed over the network; 16 characters of anything is the floor.
-    if token.len() < 16 {
-        return Err(RelayError::Config(
-            "the access token must be at least 16 characters".into(),
-        ));
-    }
-    Ok(Some(Secret::new(token)))
-}
-
-fn read_secret_file(path: &std::path::Path, flag: &str) -> Result<String, RelayError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| RelayError::Config(format!("{flag} {}: {e}", path.display())))?;
-    let text = text.trim().to_string();
-    if text.is_empty() {
-        return Err(RelayError::Config(format!(
-            "{flag} {} is empty",
-            path.display()
-        )));
-    }
-    Ok(text)
-}
-
-/// Secrets go into header values: printable ASCII only, so none can smuggle a header line.
-fn check_header_safe(value: &str, what: &str) -> Result<(), RelayError> {
-    if value.bytes().all(|b| (0x21..0x7f).contains(&b)) {
-        Ok(())
-    } else {
-        Err(RelayError::Config(format!(
-            "{what} may only hold printable ASCII without spaces"
-        )))
-    }
-}
-
 /// Parses `NAME=URL`.
 pub fn parse_upstream(spec: &str) -> Result<(String, String), RelayError> {
     // A bare region name (`us`, `hk`, …) is that region's preset.
@@ -613,151 +512,4 @@ pub fn normalize_origin(raw: &str) -> Result<String, RelayError> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn args(extra: &[&str]) -> Args {
-        let mut argv = vec!["wanedit-relay"];
-        argv.extend_from_slice(extra);
-        Args::parse_from(argv)
-    }
-
-    #[test]
-    fn defaults_are_two_regions_pass_through() {
-        let c = Config::from_args(args(&[]), None).unwrap();
-        let names: Vec<_> = c.upstreams.iter().map(|u| u.name.as_str()).collect();
-        assert_eq!(names, ["intl", "cn"]);
-        assert_eq!(c.upstreams[0].base, "https://dashscope-intl.aliyuncs.com");
-        assert!(!c.holds_real_key());
-        assert_eq!(c.max_upload_bytes, 100 * 1024 * 1024);
-        assert!(c.workers >= 1, "one worker per CPU");
-        let c3 = Config::from_args(args(&["--workers", "3"]), None).unwrap();
-        assert_eq!(c3.workers, 3);
-        assert!(Config::from_args(args(&["--workers", "100000"]), None).is_err());
-        let bound: SocketAddr = "127.0.0.1:8787".parse().unwrap();
-        assert_eq!(
-            c.allowed_origins(bound),
-            ["http://127.0.0.1:8787", "http://localhost:8787"]
-        );
-    }
-
-    #[test]
-    fn key_without_restriction_is_refused() {
-        let err = Config::from_args(args(&[]), Some("sk-abc".into())).unwrap_err();
-        assert!(matches!(err, RelayError::Unrestricted));
-        assert!(Config::from_args(
-            args(&["--allow-origin", "https://a.example"]),
-            Some("sk-abc".into())
-        )
-        .is_ok());
-        assert!(Config::from_args(
-            args(&["--access-token", "0123456789abcdef"]),
-            Some("sk-abc".into())
-        )
-        .is_ok());
-        assert!(
-            Config::from_args(args(&["--access-token", "short"]), Some("sk-abc".into())).is_err()
-        );
-    }
-
-    #[test]
-    fn secrets_never_print() {
-        let c = Config::from_args(
-            args(&["--access-token", "tok-0123456789abcdef"]),
-            Some("sk-topsecret".into()),
-        )
-        .unwrap();
-        let shown = format!("{c:?}");
-        assert!(!shown.contains("sk-topsecret"), "{shown}");
-        assert!(!shown.contains("tok-0123456789abcdef"), "{shown}");
-    }
-
-    #[test]
-    fn origins_are_normalised_and_wildcards_refused() {
-        assert_eq!(
-            normalize_origin("HTTPS://App.Example.com:443/").unwrap(),
-            "https://app.example.com"
-        );
-        assert_eq!(
-            normalize_origin("http://localhost:3000").unwrap(),
-            "http://localhost:3000"
-        );
-        assert!(normalize_origin("*").is_err());
-        assert!(normalize_origin("https://a.example/path").is_err());
-        assert!(normalize_origin("null").is_err());
-    }
-
-    #[test]
-    fn upstream_specs_are_checked() {
-        assert_eq!(
-            parse_upstream("sim=http://127.0.0.1:9000/").unwrap(),
-            ("sim".to_string(), "http://127.0.0.1:9000".to_string())
-        );
-        assert!(parse_upstream("api=http://x").is_err());
-        assert!(parse_upstream("Bad=http://x").is_err());
-        assert!(parse_upstream("a=ftp://x").is_err());
-        assert!(parse_upstream("a=http://u:p@x").is_err());
-        assert!(parse_upstream("nourl").is_err());
-    }
-
-    #[test]
-    fn regions_are_presets_and_other_hosts_plain_urls() {
-        for (spec, want) in [
-            ("us", ("us", "https://dashscope-us.aliyuncs.com")),
-            ("hk", ("hk", "https://cn-hongkong.dashscope.aliyuncs.com")),
-            ("intl", ("intl", "https://dashscope-intl.aliyuncs.com")),
-            (
-                "prod=https://ws-1a2b.ap-southeast-1.maas.aliyuncs.com",
-                ("prod", "https://ws-1a2b.ap-southeast-1.maas.aliyuncs.com"),
-            ),
-            (
-                "trial=https://trial.cn-beijing.maas.aliyuncs.com/",
-                ("trial", "https://trial.cn-beijing.maas.aliyuncs.com"),
-            ),
-        ] {
-            let (name, base) = parse_upstream(spec).unwrap();
-            assert_eq!((name.as_str(), base.as_str()), want, "{spec}");
-        }
-        let err = parse_upstream("mars").unwrap_err().to_string();
-        assert!(err.contains("intl, cn, us, hk"), "{err}");
-    }
-
-    #[test]
-    fn default_upload_hosts_cover_every_region_and_workspace_bucket() {
-        let allow = [HostPattern::parse(DEFAULT_UPLOAD_HOSTS).unwrap()];
-        for host in [
-            "https://dashscope-file-mgr.oss-cn-beijing.aliyuncs.com",
-            "https://dashscope-file-intl.oss-ap-southeast-1.aliyuncs.com",
-            "https://dashscope-file-us.oss-us-east-1.aliyuncs.com",
-            "https://dashscope-file-hk.oss-cn-hongkong.aliyuncs.com",
-            "https://ws-1a2b.ap-southeast-1.maas.aliyuncs.com",
-        ] {
-            assert!(
-                crate::upload::check_upload_host(host, &allow).is_ok(),
-                "{host}"
-            );
-        }
-        for host in [
-            "https://aliyuncs.com.evil.example",
-            "http://x.oss-cn-beijing.aliyuncs.com",
-        ] {
-            assert!(
-                crate::upload::check_upload_host(host, &allow).is_err(),
-                "{host}"
-            );
-        }
-    }
-
-    #[test]
-    fn explicit_origins_replace_own_unless_serving() {
-        let bound: SocketAddr = "127.0.0.1:9".parse().unwrap();
-        let c = Config::from_args(args(&["--allow-origin", "https://a.example"]), None).unwrap();
-        assert_eq!(c.allowed_origins(bound), ["https://a.example"]);
-        let c = Config::from_args(
-            args(&["--allow-origin", "https://a.example", "--serve", "/tmp"]),
-            None,
-        )
-        .unwrap();
-        assert_eq!(c.allowed_origins(bound).len(), 3);
-    }
-}
+mod tests;
