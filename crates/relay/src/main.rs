@@ -11,14 +11,15 @@ async fn main() -> std::process::ExitCode {
     if check {
         argv.remove(1);
     }
-    let mut args = Args::parse_from(argv);
+    let args = Args::parse_from(argv);
     logging::init(args.log_format);
-    if check && args.access_token.is_none() && args.allow_origins.is_empty() {
-        // A check serves nothing, so the rule that a served key needs restricted callers
-        // does not apply; an origin nobody has satisfies it.
-        args.allow_origins.push("http://check.invalid".into());
-    }
-    let config = match Config::from_args(args, std::env::var("DASHSCOPE_API_KEY").ok()) {
+    let env_key = std::env::var("DASHSCOPE_API_KEY").ok();
+    let checked = if check {
+        Config::for_check(args, env_key)
+    } else {
+        Config::from_args(args, env_key)
+    };
+    let config = match checked {
         Ok(config) => config,
         Err(e) => {
             tracing::error!(error = %e, "invalid configuration");

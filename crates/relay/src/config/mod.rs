@@ -291,9 +291,29 @@ pub struct Config {
 }
 
 impl Config {
-    /// Checks `args`. `env_key` is `DASHSCOPE_API_KEY` (passed in so tests need not touch
-    /// the process environment).
+    /// Checks `args` for a relay that serves. `env_key` is `DASHSCOPE_API_KEY` (passed in so
+    /// tests need not touch the process environment).
     pub fn from_args(args: Args, env_key: Option<String>) -> Result<Self, RelayError> {
+        let config = Self::checked(args, env_key)?;
+        // Deny by default: a relay holding a real key, open to anyone who can reach it, would
+        // hand the key's quota (and bill) to every web page the user visits.
+        if config.holds_real_key()
+            && config.access_token.is_none()
+            && config.explicit_origins.is_empty()
+        {
+            return Err(RelayError::Unrestricted);
+        }
+        Ok(config)
+    }
+
+    /// Checks `args` for `wanedit-relay check`, which serves nothing: a held key needs no
+    /// restricted callers there.
+    pub fn for_check(args: Args, env_key: Option<String>) -> Result<Self, RelayError> {
+        Self::checked(args, env_key)
+    }
+
+    /// Every check but the one that depends on serving.
+    fn checked(args: Args, env_key: Option<String>) -> Result<Self, RelayError> {
         let key = resolve_key(env_key, args.api_key_file.as_deref())?;
         let access_token = resolve_token(args.access_token, args.access_token_file.as_deref())?;
 
@@ -330,12 +350,6 @@ impl Config {
             .iter()
             .map(|o| normalize_origin(o))
             .collect::<Result<Vec<_>, _>>()?;
-
-        // Deny by default: a relay holding a real key, open to anyone who can reach it, would
-        // hand the key's quota (and bill) to every web page the user visits.
-        if key.is_some() && access_token.is_none() && explicit_origins.is_empty() {
-            return Err(RelayError::Unrestricted);
-        }
 
         let upload_hosts = args
             .upload_host_allow

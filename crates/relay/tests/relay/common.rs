@@ -23,6 +23,23 @@ pub const CREATE_PATH: &str = "/api/v1/services/aigc/video-generation/video-synt
 pub const SIM_UPLOAD_POLICY_PATH: &str =
     "/sim/api/v1/uploads?action=getPolicy&model=wan2.7-videoedit";
 
+/// An upload policy from the simulator through `relay` (with the simulator's key), and the form
+/// `key` of a file called `name` in its upload dir: where every upload test starts.
+pub async fn sim_upload_policy(
+    c: &reqwest::Client,
+    relay: &RelayProc,
+    name: &str,
+) -> (serde_json::Value, String) {
+    let (_, policy) = send_ok(
+        c.get(relay.url(SIM_UPLOAD_POLICY_PATH))
+            .header("authorization", "Bearer sk-sim"),
+    )
+    .await;
+    let data = policy["data"].clone();
+    let key = format!("{}/{name}", data["upload_dir"].as_str().unwrap());
+    (data, key)
+}
+
 /// A valid create body (VACE video repainting, seed 001).
 pub fn valid_body() -> serde_json::Value {
     serde_json::json!({

@@ -350,15 +350,9 @@ async fn an_upload_that_stalls_is_cut_with_408() {
         ],
         &[],
     );
-    let (_, policy) = send_ok(
-        client()
-            .get(relay.url(SIM_UPLOAD_POLICY_PATH))
-            .header("authorization", "Bearer sk-sim"),
-    )
-    .await;
-    let data = &policy["data"];
+    let (data, key) = sim_upload_policy(&client(), &relay, "stalled.mp4").await;
+    let data = &data;
     let host = url::Url::parse(data["upload_host"].as_str().unwrap()).unwrap();
-    let key = format!("{}/stalled.mp4", data["upload_dir"].as_str().unwrap());
     let head = multipart_head(data, &key);
     let mut request = format!(
         "POST {} HTTP/1.1\r\nHost: x\r\nContent-Type: {}\r\nContent-Length: 1000000\r\n\r\n",
@@ -639,14 +633,9 @@ async fn sigterm_finishes_in_flight_calls_and_uploads_then_exits() {
         &[],
     );
     let c = client();
-    let (_, policy) = send_ok(
-        c.get(relay.url(SIM_UPLOAD_POLICY_PATH))
-            .header("authorization", "Bearer sk-sim"),
-    )
-    .await;
-    let data = &policy["data"];
+    let (data, key) = sim_upload_policy(&c, &relay, "late.mp4").await;
+    let data = &data;
     let host = data["upload_host"].as_str().unwrap().to_string();
-    let key = format!("{}/late.mp4", data["upload_dir"].as_str().unwrap());
     // An upload that takes about 3 s: 12 parts of 64 KiB, 250 ms apart.
     let head = multipart_head(data, &key);
     let tail = multipart_tail();

@@ -156,14 +156,9 @@ async fn hundred_megabyte_upload_streams_with_flat_memory() {
     let sim = sim(&["sk-sim"]).await;
     let relay = start_relay_for_sim_uploads(&sim);
     let c = client();
-    let (_, policy) = send_ok(
-        c.get(relay.url(SIM_UPLOAD_POLICY_PATH))
-            .header("authorization", "Bearer sk-sim"),
-    )
-    .await;
-    let data = &policy["data"];
+    let (data, key) = sim_upload_policy(&c, &relay, "big.mp4").await;
+    let data = &data;
     let host = data["upload_host"].as_str().unwrap().to_string();
-    let key = format!("{}/big.mp4", data["upload_dir"].as_str().unwrap());
     let head = multipart_head(data, &key);
     let tail = multipart_tail();
     let total = head.len() + SIZE + tail.len();
