@@ -20,7 +20,15 @@ WASM_BINDGEN_VERSION="$(sed -n 's/^wasm-bindgen *= *"=\{0,1\}\([0-9][0-9.]*\)".*
 WASM_BINDGEN_VERSION="${WASM_BINDGEN_VERSION:-0.2.130}"
 TRUNK_SERIES="0.21" # 0.22 needs a newer rustc than 1.95
 WASM_OPT_VERSION="132"
-export WASM_BINDGEN_VERSION TRUNK_SERIES WASM_OPT_VERSION
+# The nightly that builds the npm package (crates/client/build-npm.sh, -Zbuild-std): a dated
+# one, so that a new day's nightly can neither change the package's bytes nor break its build.
+# NIGHTLY_RUSTC is what `rustc --version` of that toolchain must say; setup.sh installs it.
+NIGHTLY_TOOLCHAIN="nightly-2026-05-20"
+NIGHTLY_RUSTC="rustc 1.97.0-nightly (e50aa6fba 2026-05-19)"
+# Its flags for the browser builds (with -Zbuild-std=std,panic_abort): a panic is a trap with
+# no message, location or formatting code linked.
+NIGHTLY_WASM_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none"
+export WASM_BINDGEN_VERSION TRUNK_SERIES WASM_OPT_VERSION NIGHTLY_TOOLCHAIN NIGHTLY_RUSTC NIGHTLY_WASM_RUSTFLAGS
 
 # shellcheck disable=SC2034 # the colours are used by the scripts that source this file
 if [[ -t 1 && -z "${NO_COLOR:-}" ]]; then
@@ -63,6 +71,23 @@ as_root() {
 # ("memory.copy operations require bulk memory"). Names/debug info are still removed
 # (wasm-opt drops them too), so the output size is the same. No-op once the profile says
 # `strip = "debuginfo"`.
+#
+# Like the npm package, the web UI is built with the dated nightly (NIGHTLY_TOOLCHAIN) and
+# -Zbuild-std with panic=immediate-abort (NIGHTLY_WASM_RUSTFLAGS): no panic message, location
+# or the formatting code behind them is linked, and a panic is a trap. Measured on
+# 2026-12-04 on the same tree: the app's wasm 397.9 KB -> 367.0 KB gzipped. Leptos'
+# `--cfg erase_components` (see .cargo/config.toml, which an explicit RUSTFLAGS replaces)
+# stays on. Its own target directory keeps the stable wasm32 cache (clippy-wasm, tests) warm.
+# WANEDIT_WEB_TOOLCHAIN=stable builds with stable instead.
 build_web() {
-  CARGO_PROFILE_WASM_RELEASE_STRIP=debuginfo RUST_BACKTRACE=0 trunk build --release --offline
+  if [[ "${WANEDIT_WEB_TOOLCHAIN:-nightly}" == stable ]]; then
+    CARGO_PROFILE_WASM_RELEASE_STRIP=debuginfo RUST_BACKTRACE=0 trunk build --release --offline
+  else
+    RUSTUP_TOOLCHAIN="$NIGHTLY_TOOLCHAIN" CARGO_TARGET_DIR="$REPO/target/web-nightly" \
+      CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
+      RUSTFLAGS="--cfg erase_components $NIGHTLY_WASM_RUSTFLAGS" \
+      CARGO_PROFILE_WASM_RELEASE_STRIP=debuginfo RUST_BACKTRACE=0 trunk build --release --offline
+  fi
+  # Brotli and gzip once at build time; the relay serves them to browsers that accept them.
+  node "$REPO/scripts/precompress.mjs" "$REPO/dist"
 }

@@ -4,14 +4,15 @@
 #
 #   Rust:    rustfmt + clippy components, wasm32-unknown-unknown target, crate downloads
 #            (`cargo fetch`, so the offline Trunk build finds every crate); for the npm
-#            package (crates/client/build-npm.sh: -Zbuild-std) the nightly toolchain's
-#            rust-src component and wasm32-unknown-unknown target
+#            package (crates/client/build-npm.sh: -Zbuild-std) the dated nightly
+#            NIGHTLY_TOOLCHAIN of scripts/lib.sh with rust-src and the wasm32 target
 #   cargo:   wasm-bindgen-cli (= the wasm-bindgen pin in Cargo.toml), trunk 0.21.x
 #   apt:     chromium, chromium-driver (headless browser tests), nginx-light (the replicas
 #            test: three relays behind nginx)
 #   npm:     tests/ deps from tests/package-lock.json: playwright-core (drives the system
 #            Chromium; never downloads a browser) and binaryen 132 (wasm-opt for Trunk);
-#            tests/ai-sdk/ deps from its lockfile: `ai` + `@ai-sdk/alibaba` (Vercel AI SDK)
+#            tests/ai-sdk/ deps from its lockfile: `ai` + `@ai-sdk/alibaba` (Vercel AI SDK);
+#            tests/bundler/ deps from its lockfile: vite + esbuild (the package in bundlers)
 #   PyPI:    tests/sdk/.venv from tests/sdk/requirements.txt: `dashscope` (the official
 #            DashScope SDK) + pytest, every dependency pinned (Python >= 3.9: WANEDIT_PYTHON,
 #            else /root/.pyenv/shims/python3, python3.11, python3)
@@ -48,23 +49,37 @@ else
   rustup target add wasm32-unknown-unknown
 fi
 
-# The npm package is built with nightly -Zbuild-std (crates/client/build-npm.sh), which needs
-# the standard library's sources and the wasm32 target of the nightly toolchain.
-nightly_components="$(rustup component list --toolchain nightly --installed 2>/dev/null || true)"
+# The npm package is built with a dated nightly (NIGHTLY_TOOLCHAIN in scripts/lib.sh) and
+# -Zbuild-std (crates/client/build-npm.sh), which needs the standard library's sources and the
+# wasm32 target of that toolchain. The date is pinned so that a new day cannot change the
+# package's bytes or break its build; `rustc --version` must say NIGHTLY_RUSTC.
+if [[ "$(rustc "+$NIGHTLY_TOOLCHAIN" --version 2>/dev/null || true)" == "$NIGHTLY_RUSTC" ]]; then
+  ok "rust toolchain $NIGHTLY_TOOLCHAIN"
+else
+  installing "rust toolchain $NIGHTLY_TOOLCHAIN (minimal profile)"
+  rustup toolchain install "$NIGHTLY_TOOLCHAIN" --profile minimal --no-self-update
+  have="$(rustc "+$NIGHTLY_TOOLCHAIN" --version 2>/dev/null || true)"
+  [[ "$have" == "$NIGHTLY_RUSTC" ]] || die "$NIGHTLY_TOOLCHAIN says '$have', expected '$NIGHTLY_RUSTC'"
+fi
+nightly_components="$(rustup component list --toolchain "$NIGHTLY_TOOLCHAIN" --installed 2>/dev/null || true)"
 if grep -qx rust-src <<<"$nightly_components"; then
-  ok "rustup component rust-src (nightly)"
+  ok "rustup component rust-src ($NIGHTLY_TOOLCHAIN)"
 else
-  installing "rustup component rust-src (nightly)"
-  rustup component add rust-src --toolchain nightly
+  installing "rustup component rust-src ($NIGHTLY_TOOLCHAIN)"
+  rustup component add rust-src --toolchain "$NIGHTLY_TOOLCHAIN"
 fi
-nightly_targets="$(rustup target list --toolchain nightly --installed 2>/dev/null || true)"
+nightly_targets="$(rustup target list --toolchain "$NIGHTLY_TOOLCHAIN" --installed 2>/dev/null || true)"
 if grep -qx wasm32-unknown-unknown <<<"$nightly_targets"; then
-  ok "rustup target wasm32-unknown-unknown (nightly)"
+  ok "rustup target wasm32-unknown-unknown ($NIGHTLY_TOOLCHAIN)"
 else
-  installing "rustup target wasm32-unknown-unknown (nightly)"
-  rustup target add wasm32-unknown-unknown --toolchain nightly
+  installing "rustup target wasm32-unknown-unknown ($NIGHTLY_TOOLCHAIN)"
+  rustup target add wasm32-unknown-unknown --toolchain "$NIGHTLY_TOOLCHAIN"
 fi
-info "  $(rustc +nightly --version 2>/dev/null || echo 'nightly: not installed')"
+# -Zbuild-std compiles the standard library's own dependencies; the web UI's Trunk build is
+# offline, so they are fetched here (a no-op once they are in the cargo cache).
+nightly_library="$(rustc "+$NIGHTLY_TOOLCHAIN" --print sysroot)/lib/rustlib/src/rust/library"
+cargo "+$NIGHTLY_TOOLCHAIN" fetch -q --manifest-path "$nightly_library/Cargo.toml"
+info "  $NIGHTLY_RUSTC ($NIGHTLY_TOOLCHAIN)"
 
 header "setup: system packages (apt)"
 apt_pkgs=()
@@ -77,7 +92,7 @@ elif [[ -n "${SETUP_SKIP_APT:-}" ]]; then
   die "missing ${apt_pkgs[*]} and SETUP_SKIP_APT is set"
 else
   installing "apt: ${apt_pkgs[*]}"
-  as_root apt-get update -q
+  as_root apt-get update -q -o DPkg::Lock::Timeout=120
   as_root apt-get install -y -q -o DPkg::Lock::Timeout=120 --no-install-recommends "${apt_pkgs[@]}" fonts-liberation
 fi
 
@@ -136,24 +151,34 @@ else
   "$sdk_venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input -r "$sdk_req"
   echo "$sdk_hash" >"$sdk_venv/.requirements.sha256"
 fi
-# The Vercel AI SDK + its Alibaba provider, from tests/ai-sdk/package-lock.json.
-ai_current() {
+# npm suites with their own lockfile: up to date when every package the lockfile lists is
+# installed at its locked version.
+lock_current() { # dir
   node -e '
     const fs = require("fs");
-    const lock = JSON.parse(fs.readFileSync("tests/ai-sdk/package-lock.json", "utf8"));
+    const dir = process.argv[1];
+    const lock = JSON.parse(fs.readFileSync(dir + "/package-lock.json", "utf8"));
     for (const [path, meta] of Object.entries(lock.packages || {})) {
       if (!path.startsWith("node_modules/")) continue;
-      const pkg = JSON.parse(fs.readFileSync("tests/ai-sdk/" + path + "/package.json", "utf8"));
+      if (meta.optional && !fs.existsSync(dir + "/" + path)) continue;
+      const pkg = JSON.parse(fs.readFileSync(dir + "/" + path + "/package.json", "utf8"));
       if (pkg.version !== meta.version) process.exit(1);
-    }' 2>/dev/null
+    }' "$1" 2>/dev/null
 }
-if [[ -d tests/ai-sdk/node_modules ]] && ai_current; then
-  ok "tests/ai-sdk/node_modules ($(cd tests/ai-sdk && node -p '["ai", "@ai-sdk/alibaba"].map((p) => p + " " + require(p + "/package.json").version).join(", ")' 2>/dev/null))"
-else
-  installing "npm ci (tests/ai-sdk/)"
-  # The packages declare node >= 22; their Node APIs work on 20 (the suite runs there).
-  (cd tests/ai-sdk && npm ci --no-audit --no-fund --loglevel=error --engine-strict=false)
-fi
+npm_suite() { # dir, packages to name in the log
+  local dir="$1"
+  shift
+  if [[ -d "$dir/node_modules" ]] && lock_current "$dir"; then
+    ok "$dir/node_modules ($(cd "$dir" && node -p 'process.argv.slice(1).map((p) => p + " " + require(p + "/package.json").version).join(", ")' "$@" 2>/dev/null))"
+  else
+    installing "npm ci ($dir/)"
+    # The AI SDK packages declare node >= 22; their Node APIs work on 20 (the suite runs there).
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error --engine-strict=false)
+  fi
+}
+# The Vercel AI SDK + its Alibaba provider; Vite + esbuild for the bundler suite.
+npm_suite tests/ai-sdk ai @ai-sdk/alibaba
+npm_suite tests/bundler vite esbuild
 
 header "setup: cargo tools"
 # Compile the tools quickly rather than optimally (about 2x faster to install).

@@ -26,7 +26,7 @@ STEPS=(
   # Later: relay integration tests (cargo test -p wanedit-relay --test ...) / relay + simulator e2e.
   "relay-bin|cargo build -p wanedit-relay (the relay the UI browser tests start)|cargo build -p wanedit-relay"
   "web|trunk build --release --offline (web UI -> dist/)|build_web"
-  "client-npm|npm package wanedit (client + the embed from dist/): size budget (fails above 60 KB gz), then Node 20 and a plain HTML page, its types (tsc) and slim-glue|needs:web crates/client/build-npm.sh && node --test --test-reporter=spec tests/client-npm.spec.mjs crates/client/tests/types.spec.mjs crates/client/tools/slim-glue.test.mjs"
+  "client-npm|npm package wanedit (client + the embed from dist/): size budget (fails above 60 KB gz), then Node 20 and a plain HTML page, the validation golden table, Vite and esbuild, its types (tsc) and slim-glue|needs:web crates/client/build-npm.sh && node --test --test-reporter=spec tests/client-npm.spec.mjs tests/client-golden.spec.mjs tests/bundler/bundler.spec.mjs crates/client/tests/types.spec.mjs crates/client/tools/slim-glue.test.mjs"
   "e2e|browser tests (node --test tests/*.spec.mjs, headless Chromium)|needs:web run_e2e"
   "sdk-python|official DashScope Python SDK (tests/sdk, pytest) via relay + simulator and the simulator alone|needs:relay-bin run_sdk_python"
   "ai-sdk|Vercel AI SDK Alibaba provider (tests/ai-sdk, node --test) via relay + simulator|needs:relay-bin run_ai_sdk"

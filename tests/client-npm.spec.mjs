@@ -183,6 +183,59 @@ describe('the package in Node 20', () => {
     assert.ok(list.data.some((t) => t.task_id === submitted && t.status === 'SUCCEEDED'), JSON.stringify(list));
   });
 
+  test('the history store: run times go into the store given; a throwing store never fails a wait', async () => {
+    const KEY = 'wanedit.pollHistory.v1';
+    const items = new Map();
+    const store = { getItem: (k) => items.get(k) ?? null, setItem: (k, v) => void items.set(k, v) };
+    const client = direct({ history: store });
+    for (const n of [1, 2]) {
+      await fresh();
+      setTimeout(() => advance(600), 400);
+      const task = await client.run(body(), {});
+      assert.equal(task.output.task_status, 'SUCCEEDED');
+      const entries = JSON.parse(items.get(KEY));
+      // Each wait reads what the earlier ones stored and adds its own run.
+      assert.equal(entries.length, n, items.get(KEY));
+      const [kind, resolution, output, runMs] = entries.at(-1);
+      assert.deepEqual([kind, resolution, output], ['wan2.7', '1080P', 0]);
+      assert.ok(runMs > 0, items.get(KEY));
+    }
+    // Node's default store is memory (Node 20 has no localStorage): nothing to give, nothing fails.
+    await fresh();
+    setTimeout(() => advance(600), 400);
+    assert.equal((await direct().run(body(), {})).output.task_status, 'SUCCEEDED');
+    const throwing = {
+      getItem() { throw new Error('blocked'); },
+      setItem() { throw new Error('full'); },
+    };
+    await fresh();
+    setTimeout(() => advance(600), 400);
+    assert.equal((await direct({ history: throwing }).run(body(), {})).output.task_status, 'SUCCEEDED');
+    for (const bad of [5, 'localStorage', {}, { getItem() {} }]) {
+      assert.throws(() => direct({ history: bad }), (e) => e.kind === 'invalid_request' && /options\.history/.test(e.message), String(bad));
+    }
+  });
+
+  test('onRetry hears of each failed poll with the wait before the next', async () => {
+    await fresh();
+    const client = direct();
+    const created = await client.submit(body());
+    const id = created.output.task_id;
+    await sim('POST', '/faults', { kind: 'status', status: 503, times: 2, path_prefix: `/api/v1/tasks/${id}` });
+    const retries = [];
+    const seen = [];
+    setTimeout(() => advance(600), 1500);
+    const task = await client.wait(id, {
+      onRetry: (e, delayMs) => retries.push([e instanceof w.WanError, e.kind, e.status, delayMs > 0]),
+      onUpdate: (t) => seen.push(t.output.task_status),
+    });
+    assert.equal(task.output.task_status, 'SUCCEEDED');
+    assert.deepEqual(retries, [[true, 'server', 503, true], [true, 'server', 503, true]]);
+    // The first answer after the failures is told too (so a "retrying" note can be cleared).
+    assert.equal(seen[0], 'PENDING');
+    assert.equal(seen.at(-1), 'SUCCEEDED');
+  });
+
   test('upload → oss:// → submit is accepted only because the client sends the resolve header', async () => {
     await fresh();
     const client = direct();
@@ -373,9 +426,12 @@ describe('the package in a plain HTML page (headless Chromium)', () => {
       const seen = [];
       const task = await c.run(b, { onSubmitted: (id) => seen.push(id), onUpdate: (t) => seen.push(t.output.task_status) });
       const bad = await c.submit({ model: 'wan2.7-videoedit' }).catch((e) => e);
-      return { status: task.output.task_status, seen, bad: { isWanError: bad instanceof window.w.WanError, isError: bad instanceof Error, kind: bad.kind, issues: bad.issues.length } };
+      const history = JSON.parse(localStorage.getItem('wanedit.pollHistory.v1') ?? '[]');
+      return { status: task.output.task_status, seen, history, bad: { isWanError: bad instanceof window.w.WanError, isError: bad instanceof Error, kind: bad.kind, issues: bad.issues.length } };
     }, { cfg, b: body() });
     assert.equal(result.status, 'SUCCEEDED');
+    // In a browser the client learns into localStorage by default.
+    assert.ok(result.history.length >= 1 && result.history.at(-1)[0] === 'wan2.7', JSON.stringify(result.history));
     assert.equal(result.seen.length, 3);
     assert.deepEqual(result.seen.slice(1), ['PENDING', 'SUCCEEDED']);
     assert.deepEqual(result.bad, { isWanError: true, isError: true, kind: 'invalid_request', issues: 1 });
@@ -433,7 +489,8 @@ describe('the package in a plain HTML page (headless Chromium)', () => {
       const url = await c.upload(file, { model: 'wan2.7-videoedit', onProgress: (f) => progress.push(f) });
       return { url, progress };
     }, cfg);
-    assert.match(out.url, /^oss:\/\/.+\/big clip\.mp4$/);
+    // The space is made URL-safe by core's one filename rule (validation refuses spaces in URLs).
+    assert.match(out.url, /^oss:\/\/.+\/big_clip\.mp4$/);
     assert.equal(out.progress[0], 0);
     assert.equal(out.progress.at(-1), 1);
     assert.ok(out.progress.length >= 3, `intermediate progress: ${out.progress}`);

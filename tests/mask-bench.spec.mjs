@@ -1,10 +1,18 @@
-// Mask editor benchmarks in headless Chromium at 1920×1080 (figures printed, not asserted):
-// frames per second while drawing a long stroke (goal ≥ 60), time to export the PNG (goal
-// ≤ 50 ms), memory held by 100 undo steps (history_bytes).
+// Mask editor benchmarks in headless Chromium at 1920×1080, every figure printed: frames per
+// second while drawing a long stroke (goal ≥ 60), time to export the PNG (goal ≤ 50 ms),
+// memory held by 100 undo steps (history_bytes). A benchmark, not a timed test: the goals are
+// printed beside the figures, and the budget check at the end fails only far past them
+// (the LIMIT_* below), where no slow or busy machine explains the figure and something broke.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openApp, startRelay } from './ui-helpers.mjs';
 import { MODAL, dragImage, editorState, artifact, maskFixture, openEditor } from './mask-helpers.mjs';
+
+/** Goals (printed) and the budget limits the test fails beyond. */
+const FPS_GOAL = 60;
+const FPS_LIMIT = 15; // a quarter of the goal
+const EXPORT_GOAL_MS = 50;
+const EXPORT_LIMIT_MS = 500; // ten times the goal
 
 let relay;
 before(async () => {
@@ -72,7 +80,7 @@ test('mask editor benchmarks at 1920x1080', async () => {
       };
     });
     const after1 = await editorState(page);
-    console.log(`# drawing a long stroke: ${stroke.fps.toFixed(1)} fps (p95 frame ${stroke.p95FrameMs.toFixed(1)} ms), ` +
+    console.log(`# drawing a long stroke: ${stroke.fps.toFixed(1)} fps (goal >= ${FPS_GOAL}, limit ${FPS_LIMIT}; p95 frame ${stroke.p95FrameMs.toFixed(1)} ms), ` +
       `${stroke.handlerMsPerFrame.toFixed(2)} ms of pointer handling per frame (4 samples), ${stroke.moves} moves, coverage ${(after1.coverage * 100).toFixed(1)} %`);
     await page.screenshot({ path: artifact('mask-bench-stroke.png') });
 
@@ -95,7 +103,14 @@ test('mask editor benchmarks at 1920x1080', async () => {
       await page.waitForSelector(`${MODAL}[data-ready="1"]`);
     }
     times.sort((a, b) => a - b);
-    console.log(`# export PNG 1920x1080: median ${times[2].toFixed(1)} ms (min ${times[0].toFixed(1)}, max ${times[4].toFixed(1)})`);
+    const exportMs = times[2];
+    console.log(`# export PNG 1920x1080: median ${exportMs.toFixed(1)} ms (min ${times[0].toFixed(1)}, max ${times[4].toFixed(1)}; ` +
+      `goal <= ${EXPORT_GOAL_MS} ms, limit ${EXPORT_LIMIT_MS} ms)`);
+    // The budget check, after every figure is printed.
+    assert.ok(Number.isFinite(stroke.fps) && stroke.fps >= FPS_LIMIT,
+      `drawing ran at ${stroke.fps.toFixed(1)} fps, below the limit ${FPS_LIMIT} (goal ${FPS_GOAL})`);
+    assert.ok(Number.isFinite(exportMs) && exportMs <= EXPORT_LIMIT_MS,
+      `the PNG export took ${exportMs} ms, above the limit ${EXPORT_LIMIT_MS} ms (goal ${EXPORT_GOAL_MS})`);
   } finally {
     await app.close();
   }

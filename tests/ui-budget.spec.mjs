@@ -4,6 +4,8 @@
 //      FAILS above LIMIT_BYTES, after printing the figures: 370 KB, today's 365.3 KB
 //      (2026-12-03) plus a little, so the first load cannot grow; the size work lowers it
 //      towards the goal;
+//      It also prints what Chromium's network log says went over the wire with gzip and
+//      with brotli (the relay serves dist/'s precompressed .gz and .br files);
 //   2. the time from navigation to an interactive form (the app sets data-ready once the
 //      forms are rendered and the relay's configuration is read), median of 5 cold loads
 //      (printed only: wall-clock times vary with the machine).
@@ -26,6 +28,7 @@ test('first-load transfer (gzip -9) and time to an interactive form', { timeout:
   const server = existsSync(RELAY_BIN) ? await startRelay({ timeScale: 1 }) : await serveDist();
   const origin = new URL(server.url).origin;
   const times = [];
+  const transferred = {};
   let files;
   try {
     for (let run = 0; run < 5; run++) {
@@ -52,6 +55,10 @@ test('first-load transfer (gzip -9) and time to an interactive form', { timeout:
         await browser.close();
       }
     }
+    // What goes over the wire, from Chromium's network log: the first load again with the
+    // browser asking for one encoding at a time (the relay serves dist/'s precompressed
+    // .gz / .br files, scripts/precompress.mjs).
+    for (const encoding of ['gzip', 'br']) transferred[encoding] = await transferredBytes(server.url, origin, encoding);
   } finally {
     await (server.stop ?? server.close)();
   }
@@ -77,7 +84,43 @@ test('first-load transfer (gzip -9) and time to an interactive form', { timeout:
       `(performance.now at data-ready), ${median(times.map((t) => t.wall))} ms wall clock; ` +
       `runs: ${times.map((t) => t.inPage).join(', ')} ms`,
   );
+  for (const [encoding, t] of Object.entries(transferred)) {
+    console.log(
+      `  transferred with Accept-Encoding: ${encoding} (Chromium network log, bodies): ${kb(t.bytes)} ` +
+        `in ${t.files} files, ${t.encoded} of them sent ${encoding}-encoded`,
+    );
+  }
   assert.ok(files.some((f) => f.endsWith('.wasm')), 'the wasm was loaded');
   assert.ok(!files.some((f) => f.startsWith('probe-worker')), 'the probe worker is not part of the first load');
   assert.ok(total <= LIMIT_BYTES, `first load ${kb(total)} gzipped > the limit ${kb(LIMIT_BYTES)}`);
 });
+
+/**
+ * Loads the page once with only `encoding` accepted and sums the encoded body sizes of the
+ * first-load files that Chromium's network log reports; counts those that came encoded.
+ */
+async function transferredBytes(url, origin, encoding) {
+  const browser = await launchBrowser();
+  try {
+    const { page } = await openPage(browser.context);
+    await page.setExtraHTTPHeaders({ 'accept-encoding': encoding });
+    const done = [];
+    page.on('requestfinished', (req) => {
+      const u = new URL(req.url());
+      const name = u.pathname === '/' ? 'index.html' : basename(u.pathname);
+      if (u.origin === origin && KINDS.test(name)) done.push(req);
+    });
+    await page.goto(url, { waitUntil: 'commit' });
+    await page.waitForFunction(() => document.body?.dataset.ready === '1', null, { timeout: 60_000 });
+    let bytes = 0;
+    let encoded = 0;
+    for (const req of done) {
+      bytes += (await req.sizes()).responseBodySize;
+      const response = await req.response();
+      if ((await response?.headerValue('content-encoding')) === encoding) encoded++;
+    }
+    return { bytes, files: done.length, encoded };
+  } finally {
+    await browser.close();
+  }
+}

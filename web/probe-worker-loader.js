@@ -8,5 +8,7 @@ importScripts(base + 'probe-worker.js');
 const early = [];
 self.onmessage = (event) => early.push(event);
 wasm_bindgen({ module_or_path: base + 'probe-worker_bg.wasm' }).then(() => {
+  // Tells the page the reader runs (until then, a page gives a file up after a while).
+  self.postMessage({ started: true });
   for (const event of early) self.onmessage(event);
 });

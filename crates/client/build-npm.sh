@@ -12,7 +12,8 @@
 #                                 upload-module)
 #   probe/wanedit_probe_bg.wasm   probeMedia and checkMedia, loaded lazily (feature probe-module)
 #
-# The toolchain is nightly (scripts/setup.sh installs it with rust-src and the wasm32 target):
+# The toolchain is the dated nightly NIGHTLY_TOOLCHAIN of scripts/lib.sh (scripts/setup.sh installs
+# it with rust-src and the wasm32 target):
 # `-Zbuild-std` rebuilds the standard library with `-Cpanic=immediate-abort`, so no panic
 # message, location or formatting code is linked (a panic is a trap); see NIGHTLY_RUSTFLAGS.
 # It builds into target/npm-nightly, so the stable target directory keeps its cache.
@@ -71,15 +72,18 @@ mkdir -p "$OUT/upload" "$OUT/probe" "$WORK"
 TOOLCHAIN="${WANEDIT_NPM_TOOLCHAIN:-nightly}"
 case "$TOOLCHAIN" in
   nightly)
+    have="$(rustc "+$NIGHTLY_TOOLCHAIN" --version 2>/dev/null || true)"
+    [[ "$have" == "$NIGHTLY_RUSTC" ]] ||
+      die "$NIGHTLY_TOOLCHAIN must be '$NIGHTLY_RUSTC', got '${have:-not installed}' (scripts/setup.sh installs it)"
     for need in "component rust-src" "target wasm32-unknown-unknown"; do
-      installed="$(rustup "${need%% *}" list --toolchain nightly --installed 2>/dev/null || true)"
+      installed="$(rustup "${need%% *}" list --toolchain "$NIGHTLY_TOOLCHAIN" --installed 2>/dev/null || true)"
       grep -q "^${need#* }" <<<"$installed" ||
-        die "nightly ${need} is missing (scripts/setup.sh installs it)"
+        die "$NIGHTLY_TOOLCHAIN ${need} is missing (scripts/setup.sh installs it)"
     done
     NIGHTLY_TARGET="$REPO/target/npm-nightly"
     # Without reference types wasm-bindgen keeps JavaScript values in a table on the
     # JavaScript side instead of an externref table, which costs less code in the module.
-    NIGHTLY_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none"
+    NIGHTLY_RUSTFLAGS="$NIGHTLY_WASM_RUSTFLAGS"
     NIGHTLY_RUSTFLAGS+=" -Ctarget-feature=-reference-types"
     WASM="$NIGHTLY_TARGET/wasm32-unknown-unknown/wasm-release/wanedit_client.wasm"
     ;;
@@ -92,7 +96,7 @@ build() { # features, output file
     env -u CARGO_ENCODED_RUSTFLAGS CARGO_TARGET_DIR="$NIGHTLY_TARGET" \
       CARGO_PROFILE_WASM_RELEASE_STRIP=debuginfo RUST_BACKTRACE=0 \
       RUSTFLAGS="$NIGHTLY_RUSTFLAGS" \
-      cargo +nightly build -q -p wanedit-client --target wasm32-unknown-unknown \
+      cargo "+$NIGHTLY_TOOLCHAIN" build -q -p wanedit-client --target wasm32-unknown-unknown \
       --profile wasm-release --no-default-features --features "$1" \
       -Zbuild-std=std,panic_abort
   else

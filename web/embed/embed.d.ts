@@ -29,6 +29,10 @@ export interface EditorOptions {
   storageKey?: string;
   /** `X-DashScope-WorkSpace`. */
   workspace?: string;
+  /** `light`, `dark`, or `auto` (follow the OS setting; the default). */
+  theme?: 'light' | 'dark' | 'auto';
+  /** Hide the "Load the account's tasks" button. */
+  hideAccountTasks?: boolean;
 }
 
 /** A validation issue, as wanedit-core reports it. */
@@ -46,8 +50,11 @@ export interface EditorEventMap {
   'wanedit-submitted': CustomEvent<{ taskId: string; operation: Operation; model: string; requestId: string; body: object }>;
   'wanedit-status': CustomEvent<{ taskId: string; status: string; task: object }>;
   'wanedit-succeeded': CustomEvent<{ taskId: string; videoUrl: string; task: object }>;
-  'wanedit-failed': CustomEvent<{ taskId: string; status: string; code?: string; message?: string; task: object }>;
-  'wanedit-error': CustomEvent<{ message: string }>;
+  'wanedit-failed': CustomEvent<
+    | { taskId: string; status: string; code?: string; message?: string; task: object }
+    | { stage: 'submit'; operation: Operation; message: string; issues: Issue[] }
+  >;
+  'wanedit-error': CustomEvent<{ message: string; code?: 'origin_refused' | 'relay_unreachable' | 'relay_config_failed' }>;
 }
 
 /** A mounted editor. */

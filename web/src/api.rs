@@ -1,20 +1,21 @@
 //! All HTTP of the UI, in one module: the DashScope calls (submit, get, wait, cancel, list,
 //! upload) through `wanedit-client` to the relay, and the relay's own configuration.
 //!
-//! The functions and types below are the whole surface the UI uses. The client applies every
-//! rule (headers, validation before a submit, retries, upload form) from `wanedit-core`; the
-//! wait here times its polls with core's `Poller` from the request, the account's history
-//! and the task's own start time.
+//! The functions and types below are the whole surface the UI uses. Each upstream has one
+//! [`Conn`]: one `wanedit-client` `Client` (made once, held in the app context), which applies
+//! every rule (headers, validation before a submit, retries, upload form) from `wanedit-core`
+//! and waits with its own poller, retry policy and abort, learning run times into the
+//! history store the UI gives it ([`StorageHistory`]).
 
+use std::rc::Rc;
 use std::time::Duration;
 
 use js_sys::Promise;
 use serde_json::Value;
-use wanedit_client::{CallOptions, Client, ClientConfig, UploadOptions, WanError};
-use wanedit_core::poll::{Observation, Poller, RequestFeatures};
-use wanedit_core::task::{
-    CreateTaskResponse, TaskListQuery, TaskListResponse, TaskResponse, TaskStatus,
+use wanedit_client::{
+    CallOptions, Client, ClientConfig, HistoryStore, MemoryStore, UploadOptions, WanError,
 };
+use wanedit_core::task::{CreateTaskResponse, TaskListQuery, TaskListResponse, TaskResponse};
 use wanedit_core::Issue;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -23,9 +24,9 @@ use web_sys::{AbortSignal, Blob, RequestInit};
 
 use crate::settings::RelayConfig;
 
-/// How to reach DashScope through the relay.
+/// How to reach DashScope through the relay: what a [`Conn`]'s client is made with.
 #[derive(Clone, PartialEq)]
-pub struct Conn {
+pub struct ConnConfig {
     /// The relay upstream's base URL (`http://host/intl`).
     pub base_url: String,
     /// Sent as `Authorization: Bearer` (the user's own key), if any.
@@ -56,28 +57,6 @@ pub struct ApiFailure {
 }
 
 impl ApiFailure {
-    fn network(message: impl Into<String>) -> Self {
-        ApiFailure {
-            status: None,
-            kind: "network".into(),
-            code: String::new(),
-            message: message.into(),
-            issues: Vec::new(),
-            task: None,
-        }
-    }
-
-    fn ended(kind: &str, task: TaskResponse) -> Self {
-        ApiFailure {
-            status: None,
-            kind: kind.into(),
-            code: task.output.code.clone().unwrap_or_default(),
-            message: task.output.message.clone().unwrap_or_default(),
-            issues: Vec::new(),
-            task: Some(Box::new(task)),
-        }
-    }
-
     /// Whether the call was aborted.
     pub fn is_aborted(&self) -> bool {
         self.kind == "aborted"
@@ -168,14 +147,7 @@ async fn get_text(url: &str) -> Option<(u16, String)> {
     Some((response.status(), text))
 }
 
-fn aborted() -> ApiFailure {
-    ApiFailure {
-        kind: "aborted".into(),
-        ..ApiFailure::network("aborted")
-    }
-}
-
-fn failure(e: WanError) -> ApiFailure {
+fn failure(e: &WanError) -> ApiFailure {
     let message = match &e {
         WanError::Api { error, .. } => error.body.message.clone(),
         other => other.to_string(),
@@ -199,15 +171,67 @@ fn failure(e: WanError) -> ApiFailure {
     }
 }
 
+/// The `localStorage` key (before an embed's namespace) of an upstream's poll history.
+pub const POLL_HISTORY_KEY: &str = wanedit_client::HISTORY_KEY;
+
+/// [`POLL_HISTORY_KEY`] of `upstream`: `wanedit.pollHistory.v1.sim`.
+pub fn history_key(upstream: &str) -> String {
+    format!("{POLL_HISTORY_KEY}.{upstream}")
+}
+
+/// A client's history in `localStorage` under one key (see `Ctx::conn`): the run times the
+/// client learns from survive reloads. Storage failures are silent (see `crate::storage`).
+pub struct StorageHistory {
+    /// The `localStorage` key.
+    pub key: String,
+}
+
+impl HistoryStore for StorageHistory {
+    fn load(&self) -> Option<String> {
+        crate::storage::get(&self.key)
+    }
+
+    fn save(&self, text: &str) {
+        crate::storage::set(&self.key, text);
+    }
+}
+
+/// One upstream's connection: its configuration and the one client made for it. Cheap to
+/// clone (the clones share the client, its submitted tasks and its history).
+#[derive(Clone)]
+pub struct Conn {
+    config: ConnConfig,
+    history_key: Option<String>,
+    client: Client,
+}
+
 impl Conn {
-    /// The `wanedit-client` for this connection.
-    fn client(&self) -> Client {
-        let mut config = ClientConfig::new(self.base_url.clone());
-        config.api_key = self.api_key.clone();
-        config.workspace = self.workspace.clone();
-        config.relay_token = self.relay_token.clone();
-        config.time_scale = self.time_scale;
-        Client::new(config)
+    /// The client for `config`, learning into `localStorage` under `history_key` (`None`:
+    /// in memory, e.g. an embedded editor without a `storage-key`).
+    pub fn new(config: ConnConfig, history_key: Option<String>) -> Self {
+        let mut c = ClientConfig::new(config.base_url.clone());
+        c.api_key = config.api_key.clone();
+        c.workspace = config.workspace.clone();
+        c.relay_token = config.relay_token.clone();
+        c.time_scale = config.time_scale;
+        let store: Rc<dyn HistoryStore> = match &history_key {
+            Some(key) => Rc::new(StorageHistory { key: key.clone() }),
+            None => Rc::new(MemoryStore::default()),
+        };
+        Conn {
+            client: Client::with_history(c, store),
+            config,
+            history_key,
+        }
+    }
+
+    /// Whether this is the connection `config` with its history under `history_key` asks for.
+    pub fn is_for(&self, config: &ConnConfig, history_key: &Option<String>) -> bool {
+        self.config == *config && self.history_key == *history_key
+    }
+
+    fn client(&self) -> &Client {
+        &self.client
     }
 }
 
@@ -217,7 +241,7 @@ pub async fn submit(conn: &Conn, body: &Value) -> Result<CreateTaskResponse, Api
     conn.client()
         .submit(body, CallOptions::default())
         .await
-        .map_err(failure)
+        .map_err(|e| failure(&e))
 }
 
 /// Queries a task once.
@@ -225,7 +249,7 @@ pub async fn get(conn: &Conn, task_id: &str) -> Result<TaskResponse, ApiFailure>
     conn.client()
         .get(task_id, CallOptions::default())
         .await
-        .map_err(failure)
+        .map_err(|e| failure(&e))
 }
 
 /// Cancels a `PENDING` task.
@@ -234,7 +258,7 @@ pub async fn cancel(conn: &Conn, task_id: &str) -> Result<(), ApiFailure> {
         .cancel(task_id, CallOptions::default())
         .await
         .map(drop)
-        .map_err(failure)
+        .map_err(|e| failure(&e))
 }
 
 /// Lists the account's tasks.
@@ -242,8 +266,11 @@ pub async fn list(conn: &Conn, query: &TaskListQuery) -> Result<TaskListResponse
     conn.client()
         .list(query, CallOptions::default())
         .await
-        .map_err(failure)
+        .map_err(|e| failure(&e))
 }
+
+/// [`WaitOptions::on_retry`]: a failed poll (as the UI shows it) and the wait before the next.
+pub type OnRetry = Box<dyn FnMut(&ApiFailure, Duration)>;
 
 /// Options of [`wait`].
 pub struct WaitOptions {
@@ -255,18 +282,19 @@ pub struct WaitOptions {
     pub input_video_s: Option<f64>,
     /// When the task was submitted (epoch ms): the origin of the schedule.
     pub submitted_at_ms: f64,
-    /// Durations (s) of this account's earlier tasks of the model (`Poller::with_durations`).
-    pub history: Vec<f64>,
-    /// Called with every answer whose status differs from the previous one.
+    /// Called with every answer whose status differs from the previous one, and with the
+    /// first answer after failed polls.
     pub on_update: Box<dyn FnMut(&TaskResponse)>,
+    /// Called when a poll failed and will be retried.
+    pub on_retry: OnRetry,
     /// Stops the wait.
     pub abort: Option<AbortSignal>,
 }
 
-/// Polls a task until it ends: queries through `wanedit-client`, timed by
-/// `Poller::for_request(request).with_durations(history)` on the service's clock. Resolves on
-/// `SUCCEEDED`; a `FAILED`, `CANCELED` or `UNKNOWN` end is an error carrying the final answer.
-/// Failures that waiting can cure (network, 429, 5xx) never end it.
+/// Polls a task until it ends: the connection's client's own wait (its poller, learned from
+/// its history; its retry policy; the abort). Resolves on `SUCCEEDED`; a `FAILED`, `CANCELED`
+/// or `UNKNOWN` end is an error carrying the final answer. Failures that waiting can cure
+/// (network, 429, 5xx) never end it: each is told to `on_retry`.
 pub async fn wait(
     conn: &Conn,
     task_id: &str,
@@ -277,67 +305,24 @@ pub async fn wait(
         request,
         input_video_s,
         submitted_at_ms,
-        history,
-        mut on_update,
+        on_update,
+        mut on_retry,
         abort,
     } = opts;
-    let client = conn.client();
-    // Expected run time from the request (or the model), corrected by this account's history,
-    // and re-anchored when an answer shows the task started running (`scheduled_time`).
-    let mut poller = match (&request, input_video_s) {
-        (Some(body), Some(s)) => {
-            Poller::new(RequestFeatures::from_body(body).with_input_video_s(s))
-        }
-        (Some(body), None) => Poller::for_request(body),
-        (None, _) => Poller::for_model(&model),
-    }
-    .with_durations(&history);
-    let scale = if conn.time_scale.is_finite() && conn.time_scale > 0.0 {
-        conn.time_scale
-    } else {
-        1.0
+    let opts = wanedit_client::WaitOptions {
+        on_update: Some(on_update),
+        on_retry: Some(Box::new(move |e: &WanError, d| on_retry(&failure(e), d))),
+        abort,
+        model: Some(model),
+        request,
+        submitted_at_ms: Some(submitted_at_ms),
+        input_video_s,
+        ..Default::default()
     };
-    let mut last: Option<TaskStatus> = None;
-    loop {
-        let elapsed_ms = (now_ms() - submitted_at_ms).max(0.0);
-        let elapsed = Duration::from_millis((elapsed_ms * scale) as u64);
-        let delay_ms = poller.next_delay(elapsed).as_millis() as f64 / scale;
-        if !sleep(Duration::from_millis(delay_ms as u64), abort.as_ref()).await {
-            return Err(aborted());
-        }
-        let opts = CallOptions {
-            abort: abort.clone(),
-        };
-        let task = match client.get(task_id, opts).await {
-            Ok(task) => task,
-            Err(e) if abort.as_ref().is_some_and(AbortSignal::aborted) => {
-                drop(e);
-                return Err(aborted());
-            }
-            Err(e) => {
-                let f = failure(e);
-                if matches!(f.kind.as_str(), "network" | "server" | "rate_limited") {
-                    continue;
-                }
-                return Err(f);
-            }
-        };
-        let status = task.output.task_status.clone();
-        let elapsed_ms = (now_ms() - submitted_at_ms).max(0.0);
-        let elapsed = Duration::from_millis((elapsed_ms * scale) as u64);
-        poller.observe(&Observation::from_response(&task), elapsed);
-        if last.as_ref() != Some(&status) {
-            on_update(&task);
-            last = Some(status.clone());
-        }
-        match status {
-            TaskStatus::Succeeded => return Ok(task),
-            TaskStatus::Failed => return Err(ApiFailure::ended("task_failed", task)),
-            TaskStatus::Canceled => return Err(ApiFailure::ended("canceled", task)),
-            TaskStatus::Unknown => return Err(ApiFailure::ended("expired", task)),
-            _ => {}
-        }
-    }
+    conn.client()
+        .wait(task_id, opts)
+        .await
+        .map_err(|e| failure(&e))
 }
 
 /// Uploads `blob` for `model` (a temporary `oss://` URL, valid 48 h for that model) through
@@ -355,12 +340,40 @@ pub async fn upload(
         on_progress: Some(on_progress),
         abort: None,
     };
-    conn.client().upload(blob, opts).await.map_err(failure)
+    conn.client()
+        .upload(blob, opts)
+        .await
+        .map_err(|e| failure(&e))
 }
 
-/// `GET {root}/api/relay/config` (`root`: the relay's root URL); the fallback when no relay
-/// answers.
+thread_local! {
+    /// Relay configurations read once for the whole page by `embed.js`, by relay root.
+    static PRELOADED_CONFIGS: std::cell::RefCell<Vec<(String, String)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Keeps `text`, the answer of `{root}/api/relay/config` that `embed.js` read once for every
+/// editor of the page, so [`relay_config`] does not fetch it again.
+pub fn preload_relay_config(root: &str, text: String) {
+    PRELOADED_CONFIGS.with(|c| {
+        let mut c = c.borrow_mut();
+        c.retain(|(r, _)| r != root);
+        c.push((root.to_string(), text));
+    });
+}
+
+/// `GET {root}/api/relay/config` (`root`: the relay's root URL), unless `embed.js` read it
+/// already ([`preload_relay_config`]); the fallback when no relay answers.
 pub async fn relay_config(root: &str) -> RelayConfig {
+    let preloaded = PRELOADED_CONFIGS.with(|c| {
+        c.borrow()
+            .iter()
+            .find(|(r, _)| r == root)
+            .map(|(_, t)| t.clone())
+    });
+    if let Some(text) = preloaded {
+        return RelayConfig::parse(&text).unwrap_or_else(RelayConfig::fallback);
+    }
     match get_text(&format!("{root}/api/relay/config")).await {
         Some((200, text)) => RelayConfig::parse(&text).unwrap_or_else(RelayConfig::fallback),
         _ => RelayConfig::fallback(),

@@ -102,10 +102,29 @@ pub struct EmbedOptions {
     pub workspace: Option<String>,
     /// `assetBase`: where `embed.js` and the app's files are (set by `embed.js`).
     pub asset_base: Option<String>,
+    /// `theme` (`light`, `dark`, `auto`); `embed.js` applies it to the editor's root.
+    pub theme: Option<Theme>,
+    /// `hideAccountTasks` / `hide-account-tasks`: no "Load the account's tasks" button
+    /// (`embed.js` applies it).
+    pub hide_account_tasks: Option<bool>,
+    /// `relayConfig`: the relay's `/api/relay/config` answer, read once per relay by
+    /// `embed.js` for every editor of the page (so no editor fetches it again).
+    pub relay_config: Option<String>,
+}
+
+/// The `theme` option: the editor's colours, whatever the OS setting (`auto`: follow it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Theme {
+    /// Light colours.
+    Light,
+    /// Dark colours.
+    Dark,
+    /// The OS setting (`prefers-color-scheme`).
+    Auto,
 }
 
 /// The option names `parse` knows; anything else is an error (a typo must not pass silently).
-pub const OPTION_NAMES: [&str; 10] = [
+pub const OPTION_NAMES: [&str; 13] = [
     "relay",
     "operations",
     "lang",
@@ -116,6 +135,9 @@ pub const OPTION_NAMES: [&str; 10] = [
     "storageKey",
     "workspace",
     "assetBase",
+    "theme",
+    "hideAccountTasks",
+    "relayConfig",
 ];
 
 fn text<'a>(option: &'static str, v: &'a Value) -> Result<&'a str, OptionError> {
@@ -262,8 +284,68 @@ impl EmbedOptions {
         if let Some(v) = get("assetBase") {
             out.asset_base = Some(text("assetBase", v)?.to_string());
         }
+        if let Some(v) = get("theme") {
+            out.theme = Some(match text("theme", v)?.trim() {
+                "light" => Theme::Light,
+                "dark" => Theme::Dark,
+                "auto" | "" => Theme::Auto,
+                other => {
+                    return Err(OptionError {
+                        option: "theme",
+                        message: format!(
+                            "unknown theme {other:?}; use \"light\", \"dark\" or \"auto\""
+                        ),
+                    })
+                }
+            });
+        }
+        if let Some(v) = get("hideAccountTasks") {
+            out.hide_account_tasks = Some(match v {
+                Value::Bool(b) => *b,
+                // An attribute: present (any value but "false") hides it.
+                Value::String(s) => s.trim() != "false",
+                other => {
+                    return Err(OptionError {
+                        option: "hideAccountTasks",
+                        message: format!("expected true or false, got {other}"),
+                    })
+                }
+            });
+        }
+        if let Some(v) = get("relayConfig") {
+            out.relay_config = Some(text("relayConfig", v)?.to_string());
+        }
         Ok(out)
     }
+}
+
+/// A failure text as the host page's `wanedit-failed` says it: a request nothing answered
+/// (`unanswered`, or the browser's own "Failed to fetch": the relay is down, or it refused
+/// this page's origin, which the browser does not tell apart) gets the fix, which names
+/// `--allow-origin` with `page_origin`; any other text is kept.
+pub fn explain_failure(
+    message: &str,
+    unanswered: bool,
+    relay_root: &str,
+    page_origin: &str,
+) -> String {
+    let lower = message.to_ascii_lowercase();
+    let unreachable = unanswered
+        || [
+            "failed to fetch",
+            "network error",
+            "networkerror",
+            "load failed",
+        ]
+        .iter()
+        .any(|m| lower.contains(m));
+    if !unreachable {
+        return message.to_string();
+    }
+    format!(
+        "The relay at {relay_root} did not answer this page ({message}). If it is running, it \
+         does not allow this page's origin: start it with --allow-origin {page_origin}."
+    )
 }
 
 /// The `localStorage` key an embedded editor with `storage_key` uses for the app's `key`.
@@ -354,6 +436,44 @@ mod tests {
             assert_eq!(e.option, option, "{options}");
             assert!(e.to_string().contains(option), "{e}");
         }
+    }
+
+    #[test]
+    fn theme_and_account_tasks_options_parse_and_errors_name_them() {
+        let o = EmbedOptions::parse(&json!({"theme": "dark", "hideAccountTasks": ""})).unwrap();
+        assert_eq!(o.theme, Some(Theme::Dark));
+        assert_eq!(o.hide_account_tasks, Some(true));
+        let o = EmbedOptions::parse(&json!({"theme": "auto", "hideAccountTasks": false})).unwrap();
+        assert_eq!(o.theme, Some(Theme::Auto));
+        assert_eq!(o.hide_account_tasks, Some(false));
+        for (options, option) in [
+            (json!({"theme": "sepia"}), "theme"),
+            (json!({"hideAccountTasks": 1}), "hideAccountTasks"),
+        ] {
+            let e = EmbedOptions::parse(&options).unwrap_err();
+            assert_eq!(e.option, option, "{options}");
+        }
+    }
+
+    #[test]
+    fn unreachable_relay_failures_name_allow_origin() {
+        let m = explain_failure(
+            "network error: Failed to fetch",
+            false,
+            "http://127.0.0.1:9",
+            "https://www.example.com",
+        );
+        assert!(m.contains("--allow-origin https://www.example.com"), "{m}");
+        assert!(m.contains("http://127.0.0.1:9"), "{m}");
+        let other = "HTTP 400 InvalidParameter: bad";
+        assert_eq!(explain_failure(other, false, "r", "o"), other);
+        let m = explain_failure(
+            "The relay at r is not answering.",
+            true,
+            "r",
+            "https://o.example",
+        );
+        assert!(m.contains("--allow-origin https://o.example"), "{m}");
     }
 
     #[test]

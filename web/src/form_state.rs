@@ -8,7 +8,7 @@ use wanedit_core::media::MediaInfo;
 use wanedit_core::region::Region;
 use web_sys::Blob;
 
-use crate::forms::{self, Checked, Field, FormValues, LocalMedia, Op};
+use crate::forms::{self, Checked, Field, FormValues, LocalMedia, MaskKind, Op};
 
 /// Where an upload of a local file stands.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,6 +44,9 @@ pub struct LocalFile {
     pub probe_error: Option<String>,
     /// The upload.
     pub upload: Upload,
+    /// Issues about the file's pixels, from whoever saw them (the mask editor's
+    /// `MaskBitmap::check`); they join the form's issues.
+    pub content_issues: Vec<wanedit_core::Issue>,
 }
 
 impl LocalFile {
@@ -102,7 +105,18 @@ impl FormState {
         let checked = Memo::new(move |_| {
             let local: Vec<LocalMedia> =
                 files.with(|fs| fs.iter().filter_map(LocalFile::probed).collect());
-            values.with(|v| region.with(|r| forms::check(op, v, r, &local)))
+            let mut checked = values.with(|v| region.with(|r| forms::check(op, v, r, &local)));
+            // A mask image's pixels count only while the form sends a mask image.
+            let mask_image = values.with(|v| v.mask_kind == MaskKind::Image);
+            files.with(|fs| {
+                for f in fs
+                    .iter()
+                    .filter(|f| mask_image || f.field != Field::MaskImageUrl)
+                {
+                    checked.issues.extend(f.content_issues.iter().cloned());
+                }
+            });
+            checked
         });
         let pristine = Memo::new(move |_| values.with(|v| *v == FormValues::default()));
         FormState {

@@ -1,7 +1,8 @@
-//! Plain helpers around media files: the probed facts as text, a safe upload file name, and
+//! Plain helpers around media files: the probed facts as text, the upload file name, and
 //! the geometry of the outpainting preview.
 
 use wanedit_core::media::{MediaFormat, MediaInfo};
+use wanedit_core::upload::{default_filename, safe_filename_as};
 
 use crate::num::fixed;
 
@@ -42,48 +43,16 @@ fn trim_decimals(v: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
-/// A file name safe for an upload key and for DashScope (which refuses URLs with Chinese
-/// characters): ASCII letters, digits, `-`, `_` and `.`, prefixed with `stamp` so that
-/// uploads never collide (the upload policy forbids overwriting). The extension follows the
-/// probed format when known.
+/// The upload name of a file: `stamp`, a `-`, then the name made safe by core's one rule
+/// (`wanedit_core::upload::safe_filename_as`, which DashScope's URL rules accept), with the
+/// extension of the probed format when known (`default_filename`'s). The stamp keeps uploads
+/// from colliding (the upload policy forbids overwriting).
 pub fn upload_name(original: &str, stamp: &str, format: Option<MediaFormat>) -> String {
-    let (stem, ext) = match original.rsplit_once('.') {
-        Some((s, e)) if !s.is_empty() => (s, e),
-        _ => (original, ""),
-    };
-    let clean: String = stem
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .take(40)
-        .collect();
-    let clean = clean.trim_matches('_');
-    let ext = match format {
-        Some(MediaFormat::Jpeg) => "jpg".to_string(),
-        Some(MediaFormat::Png) => "png".into(),
-        Some(MediaFormat::Bmp) => "bmp".into(),
-        Some(MediaFormat::Tiff) => "tiff".into(),
-        Some(MediaFormat::Webp) => "webp".into(),
-        Some(MediaFormat::Mp4) => "mp4".into(),
-        Some(MediaFormat::Mov) => "mov".into(),
-        None => ext
-            .chars()
-            .filter(char::is_ascii_alphanumeric)
-            .take(5)
-            .collect::<String>()
-            .to_ascii_lowercase(),
-    };
-    let stem = if clean.is_empty() { "file" } else { clean };
-    if ext.is_empty() {
-        format!("{stamp}-{stem}")
-    } else {
-        format!("{stamp}-{stem}.{ext}")
-    }
+    let extension = format.map(|f| {
+        let name = default_filename(f.mime());
+        name.rsplit_once('.').map_or(name, |(_, ext)| ext)
+    });
+    format!("{stamp}-{}", safe_filename_as(original, extension))
 }
 
 /// The outpainting canvas for a `width`×`height` video and the four scales: the frame stays
@@ -152,18 +121,23 @@ mod tests {
     }
 
     #[test]
-    fn upload_names_are_ascii_and_unique() {
-        assert_eq!(
-            upload_name("我的 视频.MP4", "k1", Some(MediaFormat::Mp4)),
-            "k1-file.mp4"
-        );
-        assert_eq!(
-            upload_name("cat photo (1).jpeg", "k2", Some(MediaFormat::Jpeg)),
-            "k2-cat_photo__1.jpg"
-        );
-        assert_eq!(upload_name("noext", "k3", None), "k3-noext");
-        assert_eq!(upload_name(".hidden", "k4", None), "k4-hidden");
-        assert_eq!(upload_name("a.b.PNG", "k5", None), "k5-a_b.png");
+    fn upload_names_are_stamped_and_follow_the_probed_format() {
+        for (name, format, expected) in [
+            ("我的 视频.MP4", Some(MediaFormat::Mp4), "k-upload.mp4"),
+            (
+                "cat photo (1).jpeg",
+                Some(MediaFormat::Jpeg),
+                "k-cat_photo__1.jpg",
+            ),
+            ("clip.mov", Some(MediaFormat::Mp4), "k-clip.mp4"),
+            ("frame", Some(MediaFormat::Tiff), "k-frame.tiff"),
+            ("dir/mask.PNG", Some(MediaFormat::Png), "k-mask.png"),
+            ("noext", None, "k-noext"),
+            (".hidden", None, "k-hidden"),
+            ("a.b.PNG", None, "k-a_b.png"),
+        ] {
+            assert_eq!(upload_name(name, "k", format), expected, "{name:?}");
+        }
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! separate wasm module (`probe-worker`, built by Trunk from `src/bin/probe_worker.rs`) that
 //! is loaded on first use and keeps reading large files off the UI thread.
 //!
-//! Protocol: the page posts `{id, blob}`; the worker answers `{id, result}` where `result` is
+//! Protocol: the worker first posts `{started: true}`; the page posts `{id, blob}`; the worker
+//! answers `{id, result}` where `result` is
 //! the JSON of `{"ok": MediaInfo}` or `{"err": "why"}`.
 
 use std::cell::RefCell;
@@ -17,6 +18,15 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, MessageEvent, Worker};
 
+/// How long a file may wait for a worker that has not said it runs before it is given up: a worker that
+/// a Content-Security-Policy blocks (no `worker-src blob:` for an embedded editor) never
+/// answers, and sometimes never reports an error either.
+const NO_ANSWER_MS: i32 = 20_000;
+
+/// What a file whose reader never started shows.
+const NOT_STARTED: &str = "the media reader did not start, so the file was not read (if this page \
+     has a Content-Security-Policy, it must allow worker-src blob: and the relay in script-src)";
+
 /// The worker's loader script (`web/probe-worker-loader.js`; Trunk names the worker's own
 /// files after the binary, without a hash).
 const WORKER_URL: &str = "./probe-worker-loader.js";
@@ -26,6 +36,8 @@ thread_local! {
     static ASSET_BASE: RefCell<Option<String>> = const { RefCell::new(None) };
     static PENDING: RefCell<HashMap<u32, Function>> = RefCell::new(HashMap::new());
     static NEXT_ID: RefCell<u32> = const { RefCell::new(0) };
+    /// Whether the worker said it runs (`{started: true}` from its loader).
+    static STARTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// Where the app's files are when the editor is embedded in another site's page
@@ -63,6 +75,10 @@ fn worker() -> Result<Worker, String> {
             .map_err(|_| "the media reader could not start".to_string())?;
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|e: MessageEvent| {
             let data = e.data();
+            if Reflect::get(&data, &"started".into()).is_ok_and(|v| v.is_truthy()) {
+                STARTED.with(|s| s.set(true));
+                return;
+            }
             let id = Reflect::get(&data, &"id".into())
                 .ok()
                 .and_then(|v| v.as_f64())
@@ -74,12 +90,31 @@ fn worker() -> Result<Worker, String> {
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         on_message.forget();
+        // A worker that cannot load (blocked, or its script missing): every waiting file fails
+        // now, and the next file starts a new worker.
+        let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(|_| {
+            WORKER.with(|w| *w.borrow_mut() = None);
+            STARTED.with(|s| s.set(false));
+            fail_pending(NOT_STARTED);
+        });
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        on_error.forget();
         *w.borrow_mut() = Some(worker.clone());
         Ok(worker)
     })
 }
 
-/// Reads what a media file is (in the worker).
+/// Answers every file still waiting with the error `why`.
+fn fail_pending(why: &str) {
+    let pending: Vec<Function> = PENDING.with(|p| p.borrow_mut().drain().map(|(_, f)| f).collect());
+    let answer = JsValue::from_str(&json!({ "err": why }).to_string());
+    for resolve in pending {
+        let _ = resolve.call1(&JsValue::NULL, &answer);
+    }
+}
+
+/// Reads what a media file is (in the worker); fails with a plain message when the worker does
+/// not answer within [`NO_ANSWER_MS`].
 pub async fn probe_blob(blob: &Blob) -> Result<MediaInfo, String> {
     let worker = worker()?;
     let id = NEXT_ID.with(|n| {
@@ -89,6 +124,22 @@ pub async fn probe_blob(blob: &Blob) -> Result<MediaInfo, String> {
     });
     let promise = Promise::new(&mut |resolve, _reject| {
         PENDING.with(|p| p.borrow_mut().insert(id, resolve));
+    });
+    let give_up = Closure::once_into_js(move || {
+        if STARTED.with(|s| s.get()) {
+            return; // It runs: a large file just takes a while.
+        }
+        if let Some(resolve) = PENDING.with(|p| p.borrow_mut().remove(&id)) {
+            let answer = JsValue::from_str(&json!({ "err": NOT_STARTED }).to_string());
+            let _ = resolve.call1(&JsValue::NULL, &answer);
+        }
+    });
+    let timer = web_sys::window().and_then(|w| {
+        w.set_timeout_with_callback_and_timeout_and_arguments_0(
+            give_up.unchecked_ref(),
+            NO_ANSWER_MS,
+        )
+        .ok()
     });
     let message = Object::new();
     let _ = Reflect::set(&message, &"id".into(), &JsValue::from(id));
@@ -101,6 +152,9 @@ pub async fn probe_blob(blob: &Blob) -> Result<MediaInfo, String> {
         .ok()
         .and_then(|v| v.as_string())
         .unwrap_or_default();
+    if let (Some(timer), Some(w)) = (timer, web_sys::window()) {
+        w.clear_timeout_with_handle(timer);
+    }
     decode(&result)
 }
 

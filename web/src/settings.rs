@@ -108,38 +108,26 @@ pub fn secret_store(remember: bool) -> (Store, Store) {
     }
 }
 
-/// One upstream the relay offers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Upstream {
-    /// Its name, the first path segment of its routes.
-    pub name: String,
-    /// Whether the relay adds a key of its own for it.
-    #[serde(default)]
-    pub holds_key: bool,
-    /// Whether the account-wide task list may be read through it.
-    #[serde(default)]
-    pub list_enabled: bool,
-    /// Virtual seconds per real second of its clock: set for the relay's in-process
-    /// simulator (`--sim-time-scale`), absent for DashScope.
-    #[serde(default)]
-    pub time_scale: Option<f64>,
+/// One upstream the relay offers (the relay's own type: the config shape is defined once, in
+/// `wanedit-core`).
+pub use wanedit_core::relay_config::RelayUpstream as Upstream;
+
+/// `GET /api/relay/config` as the UI holds it: the relay's answer, parsed into the type the
+/// relay writes it from ([`wanedit_core::relay_config::RelayConfig`], whose fields it derefs
+/// to), and whether the relay answered at all.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RelayConfig {
+    answer: wanedit_core::relay_config::RelayConfig,
+    /// Whether the relay answered at all (`false`: the defaults below are a guess).
+    pub reachable: bool,
 }
 
-/// `GET /api/relay/config`: what the relay offers (no secrets).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RelayConfig {
-    /// The upstreams.
-    #[serde(default)]
-    pub upstreams: Vec<Upstream>,
-    /// Whether callers must send `X-Relay-Token`.
-    #[serde(default)]
-    pub requires_token: bool,
-    /// The largest upload the relay forwards, in bytes.
-    #[serde(default)]
-    pub max_upload_bytes: Option<u64>,
-    /// Whether the relay answered at all (`false`: the defaults below are a guess).
-    #[serde(skip)]
-    pub reachable: bool,
+impl std::ops::Deref for RelayConfig {
+    type Target = wanedit_core::relay_config::RelayConfig;
+
+    fn deref(&self) -> &Self::Target {
+        &self.answer
+    }
 }
 
 impl RelayConfig {
@@ -147,33 +135,31 @@ impl RelayConfig {
     pub fn parse(text: &str) -> Option<RelayConfig> {
         let value: Value = serde_json::from_str(text).ok()?;
         value.get("upstreams")?.as_array()?;
-        let mut config: RelayConfig = serde_json::from_value(value).ok()?;
-        config.reachable = true;
-        Some(config)
+        Some(RelayConfig {
+            answer: serde_json::from_value(value).ok()?,
+            reachable: true,
+        })
     }
 
     /// What to offer when no relay answered: DashScope's two regions, through a relay that
     /// holds no key.
     pub fn fallback() -> RelayConfig {
+        let upstreams = ["intl", "cn"]
+            .into_iter()
+            .map(|name| Upstream {
+                name: name.into(),
+                holds_key: false,
+                list_enabled: true,
+                time_scale: None,
+            })
+            .collect();
         RelayConfig {
-            upstreams: ["intl", "cn"]
-                .into_iter()
-                .map(|name| Upstream {
-                    name: name.into(),
-                    holds_key: false,
-                    list_enabled: true,
-                    time_scale: None,
-                })
-                .collect(),
-            requires_token: false,
-            max_upload_bytes: None,
+            answer: wanedit_core::relay_config::RelayConfig {
+                upstreams,
+                ..Default::default()
+            },
             reachable: false,
         }
-    }
-
-    /// The upstream named `name`.
-    pub fn upstream(&self, name: &str) -> Option<&Upstream> {
-        self.upstreams.iter().find(|u| u.name == name)
     }
 }
 

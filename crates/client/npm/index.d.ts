@@ -76,7 +76,9 @@ export type IssueCode =
   | 'frame_rate_too_low'
   | 'invalid_aspect_ratio'
   | 'has_alpha'
-  | 'duplicate_key';
+  | 'duplicate_key'
+  | 'mask_empty'
+  | 'mask_full';
 
 /** One finding about a request body or a media file. */
 export interface Issue {
@@ -345,6 +347,16 @@ export interface RetryOptions {
   maxDelayMs?: number;
 }
 
+/**
+ * Where a client keeps the run times of the tasks it waited for, to time its polls better for
+ * the next ones (one JSON text under the key `wanedit.pollHistory.v1`). `localStorage` and
+ * `sessionStorage` are such stores; so is any object with these two methods.
+ */
+export interface HistoryStore {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
 export interface ClientOptions {
   /**
    * DashScope's base URL (`https://dashscope-intl.aliyuncs.com`) or a relay upstream
@@ -363,6 +375,13 @@ export interface ClientOptions {
    * simulator's `--time-scale` when it runs faster, so polling keeps pace with it.
    */
   timeScale?: number;
+  /**
+   * Where the client keeps what it learns: each wait that succeeds adds its run time
+   * (`end_time − scheduled_time`), and each wait's polls are timed for the account's earlier
+   * run times (fewer requests for the same detection delay). Default: `localStorage` in
+   * browsers, memory in Node; `null`: memory. A store that throws is ignored.
+   */
+  history?: HistoryStore | null;
 }
 
 export interface CallOptions {
@@ -373,8 +392,17 @@ export interface CallOptions {
 export interface WaitOptions extends CallOptions {
   /** Give up after this many ms (kind `timeout`). */
   timeoutMs?: number;
-  /** Called with the task answer on every status change (the first answer included). */
+  /**
+   * Called with the task answer on every status change (the first answer included), and with
+   * the first answer after failed polls (see `onRetry`).
+   */
   onUpdate?: (task: TaskResponse) => void;
+  /**
+   * Called when a poll failed and will be retried (network errors, 429, 5xx never end a
+   * wait): the error (kind `network`, `rate_limited`, `server`, …) and the wait before the
+   * next try in ms, e.g. to show "not answering, trying again in 4 s".
+   */
+  onRetry?: (error: WanError, delayMs: number) => void;
   /** On timeout, first cancel the task if it is still PENDING. */
   cancelOnTimeout?: boolean;
   /**
@@ -382,6 +410,11 @@ export interface WaitOptions extends CallOptions {
    * otherwise the generic (shorter) schedule is used.
    */
   model?: string;
+  /**
+   * The task's create-task body, for a task this client did not submit (one submitted before
+   * a page reload, say): polls are timed for this request's run time.
+   */
+  request?: CreateTaskBody;
   /**
    * When the task was submitted (`Date.now()` then): the poll schedule counts from it. Known
    * for tasks this client submitted; otherwise the first poll is the start.
@@ -402,6 +435,8 @@ export interface RunOptions extends CallOptions {
   onSubmitted?: (taskId: string) => void;
   /** As for `wait`. */
   onUpdate?: (task: TaskResponse) => void;
+  /** As for `wait`. */
+  onRetry?: (error: WanError, delayMs: number) => void;
   /** As for `wait`. */
   cancelOnTimeout?: boolean;
   /** As for `wait`. */
@@ -443,7 +478,8 @@ export class Client {
   /**
    * Polls a task until it ends: resolves on SUCCEEDED; rejects with kind `task_failed`,
    * `canceled`, `expired`, `timeout` or `aborted`, or with an error waiting cannot cure
-   * (`auth`, …). Network errors, 429 and 5xx never reject a wait: they are retried.
+   * (`auth`, …). Network errors, 429 and 5xx never reject a wait: they are retried
+   * (`onRetry` hears of each). A wait that succeeds adds its run time to the `history`.
    */
   wait(taskId: string, options?: WaitOptions): Promise<TaskResponse>;
 

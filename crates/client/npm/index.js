@@ -191,15 +191,32 @@ export function checkMedia(info, role, model) {
   return probeModule('checkMedia').checkMedia(info, role, model);
 }
 
+/** Where clients keep the run times they learn from, unless told: localStorage in browsers. */
+let defaultHistory = () => {
+  try {
+    return globalThis.localStorage ?? null;
+  } catch {
+    return null; // a sandboxed frame: localStorage throws
+  }
+};
+
+/** @internal Node: the history lives in memory unless a store is given. */
+export function __memoryHistory() {
+  defaultHistory = () => null;
+}
+
 /** The DashScope client (see index.d.ts). */
 export class Client extends main.Client {
   #options;
 
   constructor(options) {
     ensure('new Client()');
-    super(options);
+    const given = options !== null && typeof options === 'object';
+    const { history, ...rest } = given ? options : {};
+    // The store crosses on its own: the options go to the WebAssembly as JSON.
+    super(given ? rest : options, given && 'history' in options ? history : defaultHistory());
     // A copy for the upload module, which makes its own client with the same options.
-    this.#options = JSON.parse(JSON.stringify(options));
+    this.#options = JSON.parse(JSON.stringify(rest));
   }
 
   /** Uploads a file: in the upload module, which the first upload loads. */

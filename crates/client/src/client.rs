@@ -9,7 +9,7 @@ use std::rc::Rc;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use wanedit_core::issue::{has_errors, Issue};
-use wanedit_core::poll::{Observation, Poller, RequestFeatures, Schedule};
+use wanedit_core::poll::{History, Observation, PastTask, Poller, RequestFeatures, Schedule};
 use wanedit_core::region::{create_task_headers, read_headers, CREATE_TASK_PATH, TASKS_PATH};
 use wanedit_core::retry::{Call, Failure, Jitter, RetryPolicy};
 use wanedit_core::task::{
@@ -20,6 +20,7 @@ use wanedit_core::text::json_text;
 use wasm_bindgen::JsValue;
 use web_sys::AbortSignal;
 
+use crate::history::{HistoryStore, MemoryStore};
 use crate::http::{self, Req, SendError};
 use crate::snapshot::{json_value, output_task_id, unexpected, TaskSnapshot};
 use crate::timer::{now_ms, sleep, Interrupter};
@@ -80,6 +81,13 @@ pub type OnUpdate = Box<dyn FnMut(&TaskResponse)>;
 pub type OnSubmitted = Box<dyn FnOnce(&CreateTaskResponse)>;
 /// [`UploadOptions::on_progress`]: called with the fraction sent, 0 to 1.
 pub type OnProgress = Box<dyn FnMut(f64)>;
+/// [`WaitOptions::on_retry`]: called with the error of a failed poll and the wait before the
+/// next one.
+pub type OnRetry = Box<dyn FnMut(&WanError, Duration)>;
+
+/// What [`Client::fetch_text`] tells of each failure it retries: the error, the wait before
+/// the next attempt.
+pub(crate) type HearRetry<'a> = dyn FnMut(&WanError, Duration) + 'a;
 
 /// The poller's update hook, on snapshots.
 pub(crate) type OnSnapshot = Box<dyn FnMut(&TaskSnapshot)>;
@@ -96,8 +104,12 @@ pub struct CallOptions {
 pub struct WaitOptions {
     /// Give up after this long (real time), with [`WanError::Timeout`].
     pub timeout: Option<Duration>,
-    /// Called with the task answer on every status change (the first answer included).
+    /// Called with the task answer on every status change (the first answer included), and
+    /// with the first answer after polls failed ([`WaitOptions::on_retry`]).
     pub on_update: Option<OnUpdate>,
+    /// Called when a poll failed (network, 429, 5xx: waiting may cure it) with its error and
+    /// the wait before it is retried.
+    pub on_retry: Option<OnRetry>,
     /// On timeout, first cancel the task if it was still `PENDING`.
     pub cancel_on_timeout: bool,
     /// Aborts the wait, with [`WanError::Aborted`].
@@ -106,12 +118,15 @@ pub struct WaitOptions {
     /// submitted (their request body is known, which is better); otherwise the generic
     /// (shorter) schedule is used.
     pub model: Option<String>,
+    /// The task's create-task body, for a task this client did not submit (one submitted
+    /// before a reload, say): the poll schedule expects the run time of this request.
+    pub request: Option<Value>,
     /// When the task was submitted, in ms since the epoch (`Date.now()`). Known without it for
     /// tasks this client submitted; otherwise the first poll counts as the start.
     pub submitted_at_ms: Option<f64>,
     /// Run times (seconds, `end_time − scheduled_time`; submission-to-end times will do) of
-    /// this account's earlier tasks of the same model and, ideally, the same kind of request:
-    /// the poller learns from them (`Poller::with_durations`). Empty: the prior alone.
+    /// this account's earlier tasks of the same kind of request, on top of the client's own
+    /// history ([`Client::with_history`]). Usually empty: the client learns by itself.
     pub history: Vec<f64>,
     /// The input video's length, seconds (from the file's metadata): a wan2.7 request without
     /// `parameters.duration` outputs that long, so its run time is expected for it rather
@@ -159,10 +174,12 @@ struct Inner {
     /// `base_url` without trailing slashes.
     base: String,
     known: RefCell<Vec<Known>>,
+    /// The run times learned from earlier waits (`wanedit_core::poll::History`'s text).
+    history: Rc<dyn HistoryStore>,
 }
 
-/// The DashScope client. Cheap to clone (the clones share the configuration and the list of
-/// submitted tasks); not `Send` (browser objects are single-threaded).
+/// The DashScope client. Cheap to clone (the clones share the configuration, the list of
+/// submitted tasks and the history store); not `Send` (browser objects are single-threaded).
 #[derive(Clone)]
 pub struct Client {
     inner: Rc<Inner>,
@@ -203,10 +220,13 @@ fn check_task_id(task_id: &str) -> Result<(), WanError> {
 pub(crate) struct PollOptions {
     pub timeout: Option<Duration>,
     pub on_update: Option<OnSnapshot>,
+    pub on_retry: Option<OnRetry>,
     pub cancel_on_timeout: bool,
     pub abort: Option<AbortSignal>,
     pub model: Option<String>,
+    pub request: Option<RequestFeatures>,
     pub submitted_at_ms: Option<f64>,
+    pub history: Vec<f64>,
     pub input_video_s: Option<f64>,
 }
 
@@ -225,16 +245,37 @@ fn poll_delay(schedule: &dyn Schedule, scale: f64, elapsed_ms: f64, polls: u32) 
 }
 
 impl Client {
-    /// A client for `config`.
+    /// A client for `config`, keeping what it learns in memory ([`MemoryStore`]).
     pub fn new(config: ClientConfig) -> Client {
+        Self::with_history(config, Rc::new(MemoryStore::default()))
+    }
+
+    /// A client for `config` that keeps the run times of the tasks it waited for in `store`
+    /// (`wanedit_core::poll::History`'s text), and learns from them: each wait's poller is
+    /// fitted to the account's earlier run times (`Poller::with_history`).
+    pub fn with_history(config: ClientConfig, store: Rc<dyn HistoryStore>) -> Client {
         let base = config.base_url.trim_end_matches('/').to_string();
         Client {
             inner: Rc::new(Inner {
                 config,
                 base,
                 known: RefCell::new(Vec::new()),
+                history: store,
             }),
         }
+    }
+
+    /// The run times learned so far (read from the store).
+    pub fn history(&self) -> History {
+        let text = self.inner.history.load();
+        History::from_value(text.and_then(|t| crate::json::parse(&t)).as_ref())
+    }
+
+    /// Adds a finished task to the stored history.
+    fn learn(&self, task: PastTask) {
+        let mut history = self.history();
+        history.record(task);
+        self.inner.history.save(&history.to_text());
     }
 
     /// The configuration.
@@ -267,13 +308,14 @@ impl Client {
 
     /// One call with retries: the body text of the first success answer, or the error of the
     /// last attempt. `policy` decides what is retried and how long to wait (`Retry-After`
-    /// honoured); `signal` stops it all.
+    /// honoured); `signal` stops it all; `on_retry` hears of each failure that is retried.
     pub(crate) fn fetch_text<'a>(
         &'a self,
         call: Call,
         policy: &'a RetryPolicy,
         req: &'a Req,
         signal: &'a AbortSignal,
+        mut on_retry: Option<&'a mut HearRetry<'a>>,
     ) -> Boxed<'a, Result<String, WanError>> {
         Box::pin(async move {
             let mut attempts = 0u32;
@@ -302,6 +344,9 @@ impl Client {
                 else {
                     return Err(error);
                 };
+                if let Some(f) = on_retry.as_mut() {
+                    f(&error, delay);
+                }
                 if sleep(delay, signal).await.is_err() {
                     return Err(WanError::aborted());
                 }
@@ -329,6 +374,7 @@ impl Client {
                 &self.inner.config.retry,
                 &req,
                 &interrupter.signal(),
+                None,
             )
             .await
         })
@@ -364,7 +410,7 @@ impl Client {
             let interrupter = Interrupter::new(abort, None)?;
             let sent_at = now_ms();
             let json = self
-                .fetch_text(Call::Submit, &c.retry, &req, &interrupter.signal())
+                .fetch_text(Call::Submit, &c.retry, &req, &interrupter.signal(), None)
                 .await?;
             let task_id = output_task_id(&json_value(&json)?)?;
             self.remember(&task_id, RequestFeatures::from_body(body), sent_at);
@@ -427,46 +473,37 @@ impl Client {
     }
 
     /// The poller behind [`Client::wait`], on snapshots.
-    #[cfg_attr(not(feature = "js"), allow(dead_code))]
     pub(crate) fn wait_snapshot<'a>(
         &'a self,
         task_id: &'a str,
         opts: PollOptions,
-    ) -> Boxed<'a, Result<TaskSnapshot, WanError>> {
-        self.poll_task(task_id, opts, None)
-    }
-
-    /// [`Client::wait_snapshot`], the poller refined by `learn` (learning from history).
-    /// A boxed hook rather than the history itself, so builds that never learn (the
-    /// JavaScript module) do not link the learning code.
-    fn poll_task<'a>(
-        &'a self,
-        task_id: &'a str,
-        opts: PollOptions,
-        learn: Option<Box<dyn FnOnce(Poller) -> Poller>>,
     ) -> Boxed<'a, Result<TaskSnapshot, WanError>> {
         Box::pin(async move {
             let url = self.task_url(task_id, "")?;
             let PollOptions {
                 timeout,
                 mut on_update,
+                mut on_retry,
                 cancel_on_timeout,
                 abort,
                 model,
+                request: given,
                 submitted_at_ms,
+                history,
                 input_video_s,
             } = opts;
             let (known_request, known_at) = self.recall(task_id);
             // The request of a task this client submitted; else what the caller says of it.
             let mut request = known_request
+                .or(given)
                 .unwrap_or_else(|| RequestFeatures::for_model(model.as_deref().unwrap_or("")));
             if let Some(seconds) = input_video_s {
                 request = request.with_input_video_s(seconds);
             }
-            let mut poller = Poller::new(request);
-            if let Some(learn) = learn {
-                poller = learn(poller);
-            }
+            // Learned from the account's earlier tasks (the store's and the caller's).
+            let mut past = self.history().past().to_vec();
+            past.extend(history.iter().map(|&d| PastTask::new(request, d)));
+            let mut poller = Poller::new(request).with_history(&past);
             let config = &self.inner.config;
             let scale = if config.time_scale.is_finite() && config.time_scale > 0.0 {
                 config.time_scale
@@ -499,28 +536,43 @@ impl Client {
                     }
                 }
                 loop {
-                    let snapshot = match self.fetch_text(Call::Read, &policy, &req, &signal).await {
-                        Ok(json) => TaskSnapshot::from_json(json),
-                        Err(e) => Err(e),
+                    let mut retried = false;
+                    let mut hear = |e: &WanError, d: Duration| {
+                        retried = true;
+                        if let Some(f) = on_retry.as_mut() {
+                            f(e, d);
+                        }
                     };
+                    let fetched = self
+                        .fetch_text(Call::Read, &policy, &req, &signal, Some(&mut hear))
+                        .await;
+                    let snapshot = fetched.and_then(TaskSnapshot::from_json);
                     let task = match snapshot {
                         Ok(task) => task,
                         Err(e) => break 'poll Err(e),
                     };
                     polls += 1;
                     let at = *origin.get_or_insert_with(now_ms);
-                    let observation = match json_value(task.json()) {
-                        Ok(v) if origin_is_submission => Observation::from_json(&v),
+                    let answer = json_value(task.json());
+                    let observation = match &answer {
+                        Ok(v) if origin_is_submission => Observation::from_json(v),
                         _ => Observation::status_only(task.status().clone()),
                     };
                     poller.observe(&observation, service_elapsed(scale, now_ms() - at));
-                    if last.as_ref().map(TaskSnapshot::status) != Some(task.status()) {
+                    if retried || last.as_ref().map(TaskSnapshot::status) != Some(task.status()) {
                         if let Some(f) = on_update.as_mut() {
                             f(&task);
                         }
                     }
                     match task.status() {
-                        TaskStatus::Succeeded => break 'poll Ok(task),
+                        TaskStatus::Succeeded => {
+                            if let Some(done) =
+                                answer.ok().and_then(|v| PastTask::from_json(request, &v))
+                            {
+                                self.learn(done);
+                            }
+                            break 'poll Ok(task);
+                        }
                         TaskStatus::Failed => {
                             break 'poll Err(WanError::TaskFailed {
                                 task: Box::new(task),
@@ -576,7 +628,9 @@ impl Client {
     /// they are retried with backoff, `Retry-After` honoured.
     ///
     /// Polls follow a `wanedit_core::poll::Poller`: the run-time prior of the request (for
-    /// tasks this client submitted; else of [`WaitOptions::model`]), learned from
+    /// tasks this client submitted; else of [`WaitOptions::request`] or
+    /// [`WaitOptions::model`]), learned from the client's history store
+    /// ([`Client::with_history`]; each wait that succeeds adds its run time) and
     /// [`WaitOptions::history`], on the time since submission (the client's own clock at
     /// submission for tasks it submitted, or [`WaitOptions::submitted_at_ms`], else the first
     /// poll), re-anchored at the run's start (`scheduled_time − submit_time`) once an answer
@@ -585,9 +639,11 @@ impl Client {
         let WaitOptions {
             timeout,
             on_update,
+            on_retry,
             cancel_on_timeout,
             abort,
             model,
+            request,
             submitted_at_ms,
             history,
             input_video_s,
@@ -602,17 +658,16 @@ impl Client {
         let opts = PollOptions {
             timeout,
             on_update,
+            on_retry,
             cancel_on_timeout,
             abort,
             model,
+            request: request.as_ref().map(RequestFeatures::from_body),
             submitted_at_ms,
+            history,
             input_video_s,
         };
-        let learn = (!history.is_empty()).then(|| {
-            Box::new(move |p: Poller| p.with_durations(&history))
-                as Box<dyn FnOnce(Poller) -> Poller>
-        });
-        self.poll_task(task_id, opts, learn).await?.response()
+        self.wait_snapshot(task_id, opts).await?.response()
     }
 
     /// [`Client::submit`], then [`Client::wait`] (whose timeout counts from the submission).

@@ -8,6 +8,7 @@
 
 use core::time::Duration;
 use serde_json::{Map, Value};
+use wanedit_core::poll::RequestFeatures;
 use wanedit_core::retry::RetryPolicy;
 use wanedit_core::task::TaskListQuery;
 use wanedit_core::text::json_text;
@@ -114,7 +115,7 @@ pub fn client_config(options: &Value) -> Result<ClientConfig, WanError> {
 }
 
 /// The plain (non-function, non-signal) options of `wait` and `run`:
-/// `{ timeoutMs?, cancelOnTimeout?, model?, submittedAt?, inputVideoSeconds? }`.
+/// `{ timeoutMs?, cancelOnTimeout?, model?, request?, submittedAt?, inputVideoSeconds? }`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct WaitSettings {
     /// `timeoutMs`.
@@ -123,6 +124,9 @@ pub struct WaitSettings {
     pub cancel_on_timeout: bool,
     /// `model`: picks the poll schedule of a task this client did not submit.
     pub model: Option<String>,
+    /// `request`: what the create-task body of a task this client did not submit (an object)
+    /// says about its run time.
+    pub request: Option<RequestFeatures>,
     /// `submittedAt`: ms since the epoch (`Date.now()` at submission).
     pub submitted_at_ms: Option<f64>,
     /// `inputVideoSeconds`: the input video's length (> 0).
@@ -136,6 +140,11 @@ pub fn wait_settings(options: &Value) -> Result<WaitSettings, WanError> {
         timeout: opt_number(m, "timeoutMs")?.map(millis),
         cancel_on_timeout: opt_bool(m, "cancelOnTimeout")?,
         model: opt_string(m, "model")?,
+        request: match field(m, "request") {
+            None => None,
+            Some(body @ Value::Object(_)) => Some(RequestFeatures::from_body(body)),
+            Some(_) => return Err(wrong("request", "the task's create-task body (an object)")),
+        },
         submitted_at_ms: opt_number(m, "submittedAt")?,
         input_video_s: match opt_number(m, "inputVideoSeconds")? {
             Some(s) if s <= 0.0 => {
@@ -369,7 +378,8 @@ mod tests {
     fn wait_options() {
         let w = wait_settings(&json!({
             "timeoutMs": 1500, "cancelOnTimeout": true, "model": "wan2.7-videoedit",
-            "submittedAt": 1_700_000_000_000u64, "inputVideoSeconds": 7.5, "signal": {}
+            "submittedAt": 1_700_000_000_000u64, "inputVideoSeconds": 7.5, "signal": {},
+            "request": {"model": "wan2.7-videoedit", "parameters": {"resolution": "720P", "duration": 5}}
         }))
         .unwrap();
         assert_eq!(
@@ -378,6 +388,10 @@ mod tests {
                 timeout: Some(Duration::from_millis(1500)),
                 cancel_on_timeout: true,
                 model: Some("wan2.7-videoedit".into()),
+                request: Some(RequestFeatures::VideoEdit27 {
+                    resolution: wanedit_core::model::Resolution::P720,
+                    output_s: Some(5.0),
+                }),
                 submitted_at_ms: Some(1.7e12),
                 input_video_s: Some(7.5),
             }
@@ -389,6 +403,8 @@ mod tests {
         assert!(wait_settings(&json!({"timeoutMs": "5s"})).is_err());
         assert!(wait_settings(&json!({"cancelOnTimeout": 1})).is_err());
         assert!(wait_settings(&json!([])).is_err());
+        let e = wait_settings(&json!({"request": "wan2.7-videoedit"})).unwrap_err();
+        assert!(e.to_string().contains("options.request"), "{e}");
         for bad in [json!(0), json!(-3), json!("7 s")] {
             let e = wait_settings(&json!({ "inputVideoSeconds": bad })).unwrap_err();
             assert!(e.to_string().contains("options.inputVideoSeconds"), "{e}");

@@ -7,11 +7,15 @@
 //! `skip_typescript`. `Client.upload` is in the upload module (`crate::js_upload`), which the
 //! package loads on the first upload.
 
-use js_sys::Promise;
-use wasm_bindgen::prelude::*;
+use std::rc::Rc;
 
-use crate::client::{OnSnapshot, PollOptions};
+use js_sys::{Function, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::client::{OnRetry, OnSnapshot, PollOptions};
 use crate::convert;
+use crate::history::{HistoryStore, MemoryStore, HISTORY_KEY};
 use crate::js_util::{
     callback, from_js, from_js_text, js_error, parse_js, promise, settle, signal, throw,
 };
@@ -30,15 +34,71 @@ fn wait_options(options: &JsValue) -> Result<PollOptions, WanError> {
             let _ = f.call1(&JsValue::UNDEFINED, &parse_js(task.json()));
         }) as OnSnapshot
     });
+    let on_retry = callback(options, "onRetry")?.map(|f| {
+        Box::new(move |e: &WanError, delay: core::time::Duration| {
+            let ms = JsValue::from_f64(delay.as_millis() as f64);
+            let _ = f.call2(&JsValue::UNDEFINED, &js_error(e, None), &ms);
+        }) as OnRetry
+    });
     Ok(PollOptions {
         timeout: s.timeout,
         on_update,
+        on_retry,
         cancel_on_timeout: s.cancel_on_timeout,
         abort: signal(options)?,
         model: s.model,
+        request: s.request,
         submitted_at_ms: s.submitted_at_ms,
+        history: Vec::new(),
         input_video_s: s.input_video_s,
     })
+}
+
+/// A `Storage`-like object (`localStorage`, or anything with `getItem` and `setItem`) as the
+/// client's history store, under [`HISTORY_KEY`]. A store that throws (a full or blocked
+/// `localStorage`) reads as empty and drops writes: learning never fails a wait.
+struct JsStore {
+    store: JsValue,
+    get: Function,
+    set: Function,
+}
+
+impl JsStore {
+    /// `history` (`null`/`undefined`: `None`) as a store.
+    fn new(history: JsValue) -> Result<Option<Self>, WanError> {
+        if history.is_undefined() || history.is_null() {
+            return Ok(None);
+        }
+        let method = |name: &str| {
+            Reflect::get(&history, &JsValue::from_str(name))
+                .ok()
+                .and_then(|f| f.dyn_into::<Function>().ok())
+        };
+        match (history.is_object(), method("getItem"), method("setItem")) {
+            (true, Some(get), Some(set)) => Ok(Some(JsStore {
+                store: history,
+                get,
+                set,
+            })),
+            _ => Err(WanError::invalid(
+                "options.history must be a store with getItem and setItem (localStorage, say), or null",
+            )),
+        }
+    }
+}
+
+impl HistoryStore for JsStore {
+    fn load(&self) -> Option<String> {
+        self.get
+            .call1(&self.store, &JsValue::from_str(HISTORY_KEY))
+            .ok()?
+            .as_string()
+    }
+
+    fn save(&self, text: &str) {
+        let (key, value) = (JsValue::from_str(HISTORY_KEY), JsValue::from_str(text));
+        let _ = self.set.call2(&self.store, &key, &value);
+    }
 }
 
 /// Every issue of a create-task body: `[]` when valid.
@@ -93,14 +153,21 @@ impl JsClient {
 
 #[wasm_bindgen(js_class = Client)]
 impl JsClient {
-    /// `new Client({ baseUrl, apiKey?, workspace?, relayToken?, retry?, timeScale? })`.
+    /// `new Client({ baseUrl, apiKey?, workspace?, relayToken?, retry?, timeScale? },
+    /// history)`: the package's `Client` passes `options.history` (the store of run times;
+    /// by default `localStorage` in browsers, `null` in Node) as `history`, and the rest as
+    /// `options`. `null`: the client keeps it itself (a `MemoryStore`).
     #[wasm_bindgen(constructor)]
-    pub fn new(options: JsValue) -> Result<JsClient, JsValue> {
+    pub fn new(options: JsValue, history: JsValue) -> Result<JsClient, JsValue> {
         let config = from_js(&options)
             .and_then(|v| convert::client_config(&v))
             .map_err(throw)?;
+        let store: Rc<dyn HistoryStore> = match JsStore::new(history).map_err(throw)? {
+            Some(store) => Rc::new(store),
+            None => Rc::new(MemoryStore::default()),
+        };
         Ok(JsClient {
-            client: Client::new(config),
+            client: Client::with_history(config, store),
         })
     }
 

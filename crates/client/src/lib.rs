@@ -6,9 +6,11 @@
 //!   to leave out the JavaScript exports): [`Client::new`]`(`[`ClientConfig`]`)`, then the
 //!   async [`Client::submit`], [`Client::get`], [`Client::wait`], [`Client::run`],
 //!   [`Client::cancel`], [`Client::list`] and [`Client::upload`], returning core's typed
-//!   responses or a [`WanError`].
+//!   responses or a [`WanError`]. [`Client::with_history`] gives the client a
+//!   [`HistoryStore`] (the web UI: `localStorage`) for the run times it learns from.
 //! - JavaScript (feature `js`, on by default; the npm package `wanedit`): a thin layer
-//!   (`src/js.rs`) over the same `Client`, plus `validate`, `needsOssResolve`, `toCurl`,
+//!   (`src/js.rs`) over the same `Client` (its history store: `localStorage` by default in
+//!   browsers, memory in Node), plus `validate`, `needsOssResolve`, `toCurl`,
 //!   `probeMedia` and `checkMedia`. [`convert`] holds its conversions.
 //!
 //! Timers are the global `setTimeout` and requests the global `fetch`, so it runs in pages,
@@ -19,6 +21,7 @@
 mod client;
 pub mod convert;
 mod error;
+mod history;
 mod http;
 #[cfg(feature = "js")]
 mod js;
@@ -48,10 +51,11 @@ static ALLOCATOR: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
     lol_alloc::LockedAllocator::new(lol_alloc::FreeListAllocator::new());
 
 pub use client::{
-    CallOptions, Client, ClientConfig, OnProgress, OnSubmitted, OnUpdate, RunOptions,
+    CallOptions, Client, ClientConfig, OnProgress, OnRetry, OnSubmitted, OnUpdate, RunOptions,
     UploadOptions, WaitOptions,
 };
 pub use error::WanError;
+pub use history::{HistoryStore, MemoryStore, HISTORY_KEY};
 pub use snapshot::TaskSnapshot;
 /// The core crate this client is built on (its types are in the client's signatures).
 pub use wanedit_core;

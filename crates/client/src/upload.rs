@@ -215,7 +215,7 @@ impl Client {
                 body: None,
             };
             let text = self
-                .fetch_text(Call::Read, &self.config().retry, &req, &signal)
+                .fetch_text(Call::Read, &self.config().retry, &req, &signal, None)
                 .await?;
             let policy = json_value(&text)?
                 .get_mut("data")

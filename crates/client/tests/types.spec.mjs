@@ -57,11 +57,11 @@ const PROBES = {
   UploadOptions: (name) => client().upload(new Uint8Array(16), { model: 'wan2.7-videoedit', ...bad(name) }),
 };
 const OPTIONS = {
-  ClientOptions: ['baseUrl', 'apiKey', 'workspace', 'relayToken', 'retry', 'timeScale'],
+  ClientOptions: ['baseUrl', 'apiKey', 'workspace', 'relayToken', 'retry', 'timeScale', 'history'],
   RetryOptions: ['maxAttempts', 'baseDelayMs', 'maxDelayMs'],
   CallOptions: ['signal'],
-  WaitOptions: ['signal', 'timeoutMs', 'onUpdate', 'cancelOnTimeout', 'model', 'submittedAt', 'inputVideoSeconds'],
-  RunOptions: ['signal', 'timeoutMs', 'onSubmitted', 'onUpdate', 'cancelOnTimeout', 'inputVideoSeconds'],
+  WaitOptions: ['signal', 'timeoutMs', 'onUpdate', 'onRetry', 'cancelOnTimeout', 'model', 'request', 'submittedAt', 'inputVideoSeconds'],
+  RunOptions: ['signal', 'timeoutMs', 'onSubmitted', 'onUpdate', 'onRetry', 'cancelOnTimeout', 'inputVideoSeconds'],
   UploadOptions: ['signal', 'model', 'filename', 'onProgress'],
 };
 

@@ -288,6 +288,11 @@ async fn submit_wait_succeeded() {
     assert!(task.output.video_url.as_deref().unwrap_or("").contains(&id));
     assert!(now_ms() - started < 5000.0, "detected within seconds");
     assert_eq!(*seen.borrow(), ["PENDING", "SUCCEEDED"]);
+    // The run time went into the client's history store, for the next wait to learn from.
+    let history = client.history();
+    assert_eq!(history.past().len(), 1, "{history:?}");
+    assert!(history.past()[0].run_s > 0.0, "{history:?}");
+    assert!(history.past()[0].request.is_exact() || history.past()[0].request.family().is_some());
 
     let record = &env.last_ok("submit").await;
     assert_eq!(header(record, "x-dashscope-async"), Some("enable"));
@@ -459,11 +464,25 @@ async fn transient_failures_never_end_a_wait() {
         )
         .await;
     });
-    let task = client
-        .wait(&id, WaitOptions::default())
-        .await
-        .expect("the wait survives");
+    // Each failed poll is told, with the wait before the next try.
+    let retries = Rc::new(RefCell::new(Vec::new()));
+    let r = retries.clone();
+    let opts = WaitOptions {
+        on_retry: Some(Box::new(move |e, delay| {
+            r.borrow_mut().push((e.kind().to_string(), delay))
+        })),
+        ..WaitOptions::default()
+    };
+    let task = client.wait(&id, opts).await.expect("the wait survives");
     assert_eq!(task.output.task_status, TaskStatus::Succeeded);
+    let retries = retries.borrow();
+    let kinds: Vec<&str> = retries.iter().map(|(k, _)| k.as_str()).collect();
+    assert!(retries.len() >= 4, "{retries:?}");
+    assert!(
+        kinds.contains(&"network") && kinds.contains(&"server"),
+        "{kinds:?}"
+    );
+    assert!(retries.iter().all(|(_, d)| !d.is_zero()), "{retries:?}");
     let (down, up) = *outage.borrow();
     assert!(down > 0.0 && up - down >= 1500.0, "the relay was down");
     let gets = env.queries_of(&id).await;

@@ -18,8 +18,8 @@ mod bound;
 use std::time::Duration;
 use wanedit_core::model::{Resolution, VaceFunction};
 use wanedit_core::poll::{
-    replay, replay_poller, FixedInterval, PastTask, PollOutcome, PollSchedule, PollStats, Poller,
-    RequestFeatures, Schedule, SdkSchedule, TaskTimeline,
+    replay, replay_poller, FixedInterval, History, PastTask, PollOutcome, PollSchedule, PollStats,
+    Poller, RequestFeatures, Schedule, SdkSchedule, TaskTimeline,
 };
 use wanedit_core::retry::{Jitter, SplitMix64};
 use wanedit_core::Family;
@@ -252,24 +252,26 @@ fn mixes() -> Vec<Mix> {
 
 /// Rows of a table: (label, what it is). Rows marked wan2.7-only are about the input video's
 /// length, which a VACE request does not need (its output is always 5 s).
-const POLICIES: [(&str, bool); 8] = [
+const POLICIES: [(&str, bool); 9] = [
     ("wanedit Poller, prior only", false),
     ("  same, input length known", true),
     ("wanedit Poller + 20-task history", false),
     ("  same, status only (no times)", false),
     ("  same, input length known", true),
+    ("npm client default (History store)", false),
     ("elapsed-only (for_model)", false),
     ("fixed 15 s", false),
     ("Python SDK 1,1,2,2,2,4,4,4,5...", false),
 ];
-const FIXED: usize = 6;
-const SDK: usize = 7;
+const FIXED: usize = 7;
+const SDK: usize = 8;
 /// The goal checks: (row, label).
-const GOALS: [(usize, &str); 4] = [
+const GOALS: [(usize, &str); 5] = [
     (0, "prior only"),
     (1, "prior + input length"),
     (2, "with history"),
     (4, "history + input length"),
+    (5, "npm client default, with its history store"),
 ];
 
 /// What a bound's poller is told besides each run's start: (label, scale of a task's run).
@@ -324,12 +326,21 @@ fn main() {
                     .collect()
             };
             let (history, history_probed) = (past(false), past(true));
+            // The npm client's default path (`wanedit-client`'s wait): the request it submitted
+            // (no input probe), answers with their times, and the run times it recorded in its
+            // history store, written and read back as the store's text.
+            let mut store = History::default();
+            for task in &history {
+                store.record(*task);
+            }
+            let stored = History::parse(Some(&store.to_text()));
             for _ in 0..MEASURED {
                 let task = (mix.task)(&mut rng, account);
                 let prior = Poller::new(task.request);
                 let prior_probed = Poller::new(task.request.with_input_video_s(task.input_s));
                 let learned = prior.clone().with_history(&history);
                 let probed = prior_probed.clone().with_history(&history_probed);
+                let npm_default = prior.clone().with_history(stored.past());
                 let end = task.timeline.end_s;
                 let rows = [
                     replay_poller(&prior, &task.timeline, true),
@@ -337,6 +348,7 @@ fn main() {
                     replay_poller(&learned, &task.timeline, true),
                     replay_poller(&learned, &task.timeline, false),
                     replay_poller(&probed, &task.timeline, true),
+                    replay_poller(&npm_default, &task.timeline, true),
                     replay(&elapsed_only as &dyn Schedule, end),
                     replay(&fixed, end),
                     replay(&SdkSchedule, end),

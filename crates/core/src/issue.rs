@@ -149,6 +149,16 @@ issue_codes! {
     HasAlpha = "has_alpha",
     /// **Error.** A key appears twice in one JSON object; readers differ on which copy counts.
     DuplicateKey = "duplicate_key",
+    /// **Error.** A mask image that is all black (every pixel kept): white marks what
+    /// `video_edit` edits ("The white area of the mask image … indicates the part to be
+    /// edited. The black area … indicates the area to be preserved."), so this mask edits
+    /// nothing, yet the task would run and be paid for. Checked where the pixels are
+    /// seen: a mask drawn in the editor or read back from its PNG (`mask::check_mask_pixels`).
+    MaskEmpty = "mask_empty",
+    /// **Warning.** A mask image that is all white (every pixel edited): allowed, but the whole
+    /// frame is regenerated, which is rarely what local editing is for
+    /// (`mask::check_mask_pixels`).
+    MaskFull = "mask_full",
 }
 
 impl fmt::Display for IssueCode {

@@ -9,7 +9,8 @@
 //! - [`media`]: `probe` image/video bytes into [`media::MediaInfo`] and check them per role.
 //! - [`task`]: create/query/cancel/list/error responses and the error classification.
 //! - [`retry`] and [`poll`]: when to retry and when to poll, as deterministic functions.
-//! - [`region`]: base URLs, model spellings, the headers a call needs; [`curl`]: curl export.
+//! - [`region`]: base URLs, model spellings, the headers a call needs ([`headers`]: their
+//!   names); [`curl`]: curl export; [`relay_config`]: what the relay tells a web page.
 //! - [`upload`]: the upload policy and the form of a temporary (`oss://`) upload.
 //! - [`mask`]: the mask bitmap for local editing.
 //! - [`text`]: messages built without `core::fmt` (small WebAssembly).
@@ -17,6 +18,7 @@
 
 pub mod curl;
 mod error;
+pub mod headers;
 pub mod issue;
 pub mod json_dupes;
 mod lean;
@@ -27,6 +29,7 @@ pub mod media;
 pub mod model;
 pub mod poll;
 pub mod region;
+pub mod relay_config;
 pub mod request;
 pub mod retry;
 pub mod task;

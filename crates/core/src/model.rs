@@ -329,3 +329,73 @@ pub mod limits {
     /// `strength` default.
     pub const STRENGTH_DEFAULT: f64 = 1.0;
 }
+
+/// The request fields each model reads, as the documents list them, in display order. The
+/// validator warns about every other field and the web forms show exactly these, so a field
+/// is added or removed here and nowhere else.
+pub mod fields {
+    use super::VaceFunction;
+
+    /// The `input` fields every VACE function reads.
+    pub const VACE_COMMON_INPUT: &[&str] = &["function", "prompt"];
+
+    /// The `parameters` every VACE function reads (documented on every VACE page).
+    pub const VACE_COMMON_PARAMETERS: &[&str] = &["duration", "prompt_extend", "seed", "watermark"];
+
+    /// The `input` fields of `wan2.7-videoedit` (`media` holds one `video` item and the
+    /// `reference_image` items, [`super::MediaType`]).
+    pub const WAN27_INPUT: &[&str] = &["prompt", "negative_prompt", "media"];
+
+    /// The `parameters` of `wan2.7-videoedit`.
+    pub const WAN27_PARAMETERS: &[&str] = &[
+        "resolution",
+        "ratio",
+        "duration",
+        "audio_setting",
+        "prompt_extend",
+        "watermark",
+        "seed",
+    ];
+
+    /// The `input` fields a VACE function reads, beyond [`VACE_COMMON_INPUT`].
+    pub fn vace_input(function: VaceFunction) -> &'static [&'static str] {
+        match function {
+            VaceFunction::ImageReference => &["ref_images_url"],
+            VaceFunction::VideoRepainting => &["video_url", "ref_images_url"],
+            VaceFunction::VideoEdit => &[
+                "video_url",
+                "ref_images_url",
+                "mask_image_url",
+                "mask_frame_id",
+                "mask_video_url",
+            ],
+            VaceFunction::VideoExtension => &[
+                "first_frame_url",
+                "last_frame_url",
+                "first_clip_url",
+                "last_clip_url",
+                "video_url",
+            ],
+            VaceFunction::VideoOutpainting => &["video_url"],
+        }
+    }
+
+    /// The `parameters` a VACE function reads, beyond [`VACE_COMMON_PARAMETERS`].
+    pub fn vace_parameters(function: VaceFunction) -> &'static [&'static str] {
+        match function {
+            VaceFunction::ImageReference => &["obj_or_bg", "size"],
+            VaceFunction::VideoRepainting => &["control_condition", "strength"],
+            VaceFunction::VideoEdit => &[
+                "control_condition",
+                "mask_type",
+                "expand_ratio",
+                "expand_mode",
+                "size",
+            ],
+            VaceFunction::VideoExtension => &["control_condition"],
+            VaceFunction::VideoOutpainting => {
+                &["top_scale", "bottom_scale", "left_scale", "right_scale"]
+            }
+        }
+    }
+}

@@ -1,6 +1,7 @@
 //! Regions, their base URLs and model spellings, and the exact headers each call needs.
 
 use crate::cat;
+use crate::headers;
 use crate::issue::{Issue, IssueCode};
 use crate::model::{Family, Model};
 use serde_json::Value;
@@ -163,25 +164,98 @@ pub fn create_task_headers(
     workspace: Option<&str>,
     body: &Value,
 ) -> Vec<(&'static str, String)> {
+    create_task_headers_with(api_key.map(bearer), workspace, None, body)
+}
+
+/// The rule behind [`create_task_headers`], on header values, for a caller that forwards
+/// another's call (the relay): `authorization` is the whole `Authorization` value (a key
+/// already as `Bearer …`, or `None`), and `oss_resolve` the OSS-resolve value the original
+/// caller chose, which is kept; without one the header is `enable` exactly when the body uses
+/// an `oss://` URL.
+pub fn create_task_headers_with(
+    authorization: Option<String>,
+    workspace: Option<&str>,
+    oss_resolve: Option<&str>,
+    body: &Value,
+) -> Vec<(&'static str, String)> {
     let mut headers = vec![
-        ("Content-Type", "application/json".to_string()),
-        ("X-DashScope-Async", "enable".to_string()),
+        (headers::CONTENT_TYPE, "application/json".to_string()),
+        (headers::X_DASHSCOPE_ASYNC, "enable".to_string()),
     ];
-    headers.extend(read_headers(api_key, workspace));
-    if needs_oss_resolve(body) {
-        headers.push(("X-DashScope-OssResourceResolve", "enable".to_string()));
+    headers.extend(read_headers_with(authorization, workspace));
+    match oss_resolve {
+        Some(value) => headers.push((headers::X_DASHSCOPE_OSS_RESOURCE_RESOLVE, value.to_string())),
+        None if needs_oss_resolve(body) => headers.push((
+            headers::X_DASHSCOPE_OSS_RESOURCE_RESOLVE,
+            "enable".to_string(),
+        )),
+        None => {}
     }
     headers
 }
 
 /// The headers of a query, cancel, list or upload-policy call: the key and the workspace.
 pub fn read_headers(api_key: Option<&str>, workspace: Option<&str>) -> Vec<(&'static str, String)> {
+    read_headers_with(api_key.map(bearer), workspace)
+}
+
+/// [`read_headers`] with the whole `Authorization` value.
+fn read_headers_with(
+    authorization: Option<String>,
+    workspace: Option<&str>,
+) -> Vec<(&'static str, String)> {
     let mut headers = Vec::new();
-    if let Some(key) = api_key {
-        headers.push(("Authorization", cat!("Bearer ", key)));
+    if let Some(value) = authorization {
+        headers.push((headers::AUTHORIZATION, value));
     }
     if let Some(ws) = workspace.filter(|w| !w.is_empty()) {
-        headers.push(("X-DashScope-WorkSpace", ws.to_string()));
+        headers.push((headers::X_DASHSCOPE_WORKSPACE, ws.to_string()));
     }
     headers
+}
+
+/// The `Authorization` value for an API key.
+pub fn bearer(api_key: &str) -> String {
+    cat!("Bearer ", api_key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forwarded_create_headers_keep_the_callers_values() {
+        let plain = serde_json::json!({"input": {"video_url": "https://a.example/x.mp4"}});
+        let oss = serde_json::json!({"input": {"video_url": "oss://dashscope-instant/x.mp4"}});
+        // The whole Authorization value as the caller sent it, and their own OSS flag.
+        let h = create_task_headers_with(
+            Some("bearer sk-1".into()),
+            Some("ws"),
+            Some("enable"),
+            &plain,
+        );
+        assert_eq!(
+            h,
+            [
+                (headers::CONTENT_TYPE, "application/json".to_string()),
+                (headers::X_DASHSCOPE_ASYNC, "enable".to_string()),
+                (headers::AUTHORIZATION, "bearer sk-1".to_string()),
+                (headers::X_DASHSCOPE_WORKSPACE, "ws".to_string()),
+                (
+                    headers::X_DASHSCOPE_OSS_RESOURCE_RESOLVE,
+                    "enable".to_string()
+                ),
+            ]
+        );
+        // Without a flag of the caller's, the body decides; an empty workspace is none.
+        let h = create_task_headers_with(None, Some(""), None, &oss);
+        assert_eq!(h.len(), 3, "{h:?}");
+        assert_eq!(h[2].0, headers::X_DASHSCOPE_OSS_RESOURCE_RESOLVE);
+        assert_eq!(create_task_headers_with(None, None, None, &plain).len(), 2);
+        // The key form is the same rule with `Bearer {key}`.
+        assert_eq!(
+            create_task_headers(Some("sk-2"), None, &plain)[2],
+            (headers::AUTHORIZATION, "Bearer sk-2".to_string())
+        );
+    }
 }

@@ -127,28 +127,63 @@ pub fn oss_url(key: &str) -> String {
     url
 }
 
-/// A file name safe to put into an object key: only its last path segment, control
-/// characters, `/`, `\`, `?`, `#` and `%` replaced by `_`, at most [`MAX_FILENAME_BYTES`]
-/// bytes (cut at a character boundary), and `upload` when nothing is left (or only dots).
+/// Longest extension kept (characters); longer ones are cut.
+pub const MAX_EXTENSION_CHARS: usize = 8;
+
+/// Whether `c` may stay in the stem of an uploaded file's name: an ASCII letter or digit, `-`
+/// or `_`. The one rule for upload names (the client's upload and the web UI both go through
+/// [`safe_filename`]). The name ends up unencoded in an `oss://` URL, where DashScope refuses
+/// Chinese characters (the documents) and `validate` refuses white space; `/ \ ? # %` would
+/// change what the URL means; and a plain ASCII word is safe in every URL and file system.
+pub fn is_filename_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '-' || c == '_'
+}
+
+/// A file name safe to put into an object key and its `oss://` URL: [`safe_filename_as`]
+/// with the name's own extension.
 pub fn safe_filename(name: &str) -> String {
+    safe_filename_as(name, None)
+}
+
+/// A file name safe to put into an object key and its `oss://` URL, with `extension` in place
+/// of the name's own when given: only the last path segment; in the stem every character that
+/// is not [`is_filename_char`] (dots too) becomes `_`, and `_` at either end is dropped
+/// (`upload` when nothing is left); the extension keeps only ASCII letters and digits,
+/// lowercased, at most [`MAX_EXTENSION_CHARS`]; the whole at most [`MAX_FILENAME_BYTES`].
+/// Applying it twice changes nothing.
+pub fn safe_filename_as(name: &str, extension: Option<&str>) -> String {
     let last = match name.bytes().rposition(|b| b == b'/' || b == b'\\') {
         Some(at) => name.get(at + 1..).unwrap_or(""),
         None => name,
     };
-    let mut out = String::with_capacity(last.len().min(MAX_FILENAME_BYTES));
-    for c in last.trim().chars() {
-        let c = if c.is_control() || matches!(c, '?' | '#' | '%') {
-            '_'
-        } else {
-            c
-        };
-        if out.len() + c.len_utf8() > MAX_FILENAME_BYTES {
+    let last = last.trim();
+    let (stem, own_extension) = match last.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => (stem, ext),
+        _ => (last, ""),
+    };
+    let mut ext = String::new();
+    for c in extension.unwrap_or(own_extension).chars() {
+        if c.is_ascii_alphanumeric() && ext.len() < MAX_EXTENSION_CHARS {
+            ext.push(c.to_ascii_lowercase());
+        }
+    }
+    let stem_max = MAX_FILENAME_BYTES - ext.len() - 1;
+    let mut out = String::with_capacity(MAX_FILENAME_BYTES);
+    for c in stem.chars() {
+        if out.len() == stem_max {
             break;
         }
-        out.push(c);
+        out.push(if is_filename_char(c) { c } else { '_' });
     }
-    if out.chars().all(|c| c == '.') {
-        return "upload".to_string();
+    let trimmed = out.trim_matches('_');
+    let mut out = if trimmed.is_empty() {
+        "upload".to_string()
+    } else {
+        trimmed.to_string()
+    };
+    if !ext.is_empty() {
+        out.push('.');
+        out.push_str(&ext);
     }
     out
 }
@@ -255,17 +290,77 @@ mod tests {
 
     #[test]
     fn file_names_are_made_safe() {
-        assert_eq!(safe_filename("clip.mp4"), "clip.mp4");
-        assert_eq!(safe_filename("C:\\Users\\me\\clip.mp4"), "clip.mp4");
-        assert_eq!(safe_filename("../../etc/passwd"), "passwd");
-        assert_eq!(safe_filename("a?b#c%d\u{0}.png"), "a_b_c_d_.png");
-        assert_eq!(safe_filename(""), "upload");
-        assert_eq!(safe_filename(".."), "upload");
-        assert_eq!(safe_filename("dir/"), "upload");
-        assert_eq!(safe_filename("视频.mp4"), "视频.mp4");
-        let long = "é".repeat(100);
+        for (name, safe) in [
+            ("clip.mp4", "clip.mp4"),
+            ("C:\\Users\\me\\clip.mp4", "clip.mp4"),
+            ("../../etc/passwd", "passwd"),
+            ("dir/sub/a b.png", "a_b.png"),
+            ("a?b#c%d\u{0}.png", "a_b_c_d.png"),
+            ("我的 视频.MP4", "upload.mp4"),
+            ("视频2024.mov", "2024.mov"),
+            ("猫 photo (1).jpeg", "photo__1.jpeg"),
+            ("  spaced name .webp ", "spaced_name.webp"),
+            ("tab\tand\nnewline.png", "tab_and_newline.png"),
+            ("a.b.PNG", "a_b.png"),
+            ("archive.tar.gz", "archive_tar.gz"),
+            ("noext", "noext"),
+            (".hidden", "hidden"),
+            ("trailing.", "trailing"),
+            ("x.m p-4!", "x.mp4"),
+            ("café.mp4", "caf.mp4"),
+            ("k1-file_2.mp4", "k1-file_2.mp4"),
+            ("", "upload"),
+            ("..", "upload"),
+            ("...", "upload"),
+            ("dir/", "upload"),
+            ("%%%.png", "upload.png"),
+        ] {
+            assert_eq!(safe_filename(name), safe, "{name:?}");
+        }
+        assert_eq!(safe_filename_as("视频.MOV", Some("mp4")), "upload.mp4");
+        assert_eq!(safe_filename_as("clip", Some("PNG")), "clip.png");
+        assert_eq!(safe_filename_as("clip.bin", Some("")), "clip");
+        assert_eq!(safe_filename("v.extension_too_long"), "v.extensio");
+        let long = format!("{}.mp4", "a".repeat(500));
         let cut = safe_filename(&long);
-        assert!(cut.len() <= MAX_FILENAME_BYTES && cut.chars().all(|c| c == 'é'));
+        assert_eq!(cut.len(), MAX_FILENAME_BYTES);
+        assert!(cut.ends_with(".mp4"));
+        let cut = safe_filename(&"é".repeat(100));
+        assert_eq!(cut, "upload");
+    }
+
+    #[test]
+    fn safe_names_are_stable_and_pass_validation() {
+        let names = [
+            "我的 视频.MP4",
+            "猫 photo (1).jpeg",
+            "a/b\\c d.png",
+            "　全角　スペース.png",
+            "emoji 🎬 clip.mp4",
+            "…..mp4",
+            "x#y?z%20.mp4",
+        ];
+        for name in names {
+            let safe = safe_filename(name);
+            assert_eq!(safe_filename(&safe), safe, "{name:?} is not stable");
+            assert!(
+                safe.chars().all(|c| is_filename_char(c) || c == '.'),
+                "{safe:?}"
+            );
+            let url = oss_url(&policy().object_key(name));
+            let body = serde_json::json!({
+                "model": "wan2.7-videoedit",
+                "input": {"prompt": "p", "media": [{"type": "video", "url": url}]},
+            });
+            let issues = crate::validate::validate(&body);
+            assert!(issues.is_empty(), "{name:?} -> {url}: {issues:?}");
+        }
+        // The rule matters: the raw names are refused.
+        let body = serde_json::json!({
+            "model": "wan2.7-videoedit",
+            "input": {"prompt": "p", "media": [{"type": "video", "url": "oss://d/我的 视频.mp4"}]},
+        });
+        assert!(!crate::validate::validate(&body).is_empty());
     }
 
     #[test]

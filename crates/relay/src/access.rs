@@ -7,10 +7,10 @@ use crate::config::{Secret, Upstream};
 use crate::cors::OriginCheck;
 use crate::error::RelayError;
 use axum::http::header::AUTHORIZATION;
-use axum::http::{HeaderMap, HeaderName};
+use axum::http::HeaderMap;
 
 /// The header callers send the access token in.
-pub const X_RELAY_TOKEN: HeaderName = HeaderName::from_static("x-relay-token");
+pub use crate::names::X_RELAY_TOKEN;
 
 /// Checks a call to `upstream`.
 pub fn authorize(

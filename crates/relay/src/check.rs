@@ -52,7 +52,7 @@ async fn check_one(
         Ok(h) => h,
         Err(e) => return (false, e.to_string()),
     };
-    let path = client.path(index, format_args!("{TASKS_PATH}?page_size=1"));
+    let path = client.path(index, &[TASKS_PATH, "?page_size=1"]);
     let answer = match client
         .call(
             index,

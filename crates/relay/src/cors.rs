@@ -7,15 +7,21 @@ use axum::http::header::{
 };
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
+use std::sync::LazyLock;
 
 /// Methods the relay answers.
 pub const ALLOW_METHODS: &str = "GET, POST";
-/// Request headers a browser may send: the forwarded allowlist, `X-DashScope-Async` (accepted
-/// and set by the relay itself, so plain DashScope code works) and the relay's token header.
-pub const ALLOW_HEADERS: &str = "Authorization, Content-Type, X-DashScope-OssResourceResolve, \
-                                 X-DashScope-WorkSpace, X-DashScope-Async, X-Relay-Token";
-/// Response headers a browser may read beyond the safelisted ones.
-pub const EXPOSE_HEADERS: &str = "Retry-After, X-Request-Id, X-Wanedit-Warnings";
+/// `Access-Control-Allow-Headers`: [`crate::names::BROWSER_REQUEST_HEADERS`], joined once.
+static ALLOW_HEADERS: LazyLock<HeaderValue> =
+    LazyLock::new(|| joined(&crate::names::BROWSER_REQUEST_HEADERS));
+/// `Access-Control-Expose-Headers`: [`crate::names::EXPOSED_RESPONSE_HEADERS`], joined once.
+static EXPOSE_HEADERS: LazyLock<HeaderValue> =
+    LazyLock::new(|| joined(&crate::names::EXPOSED_RESPONSE_HEADERS));
+
+/// `names` as one header value, `A, B, C`.
+fn joined(names: &[&str]) -> HeaderValue {
+    HeaderValue::try_from(names.join(", ")).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
 /// How long a browser may cache a preflight, in seconds.
 pub const MAX_AGE: &str = "600";
 
@@ -62,10 +68,7 @@ pub fn decorate(response: &mut Response, origin: &OriginCheck) {
     headers.append(VARY, HeaderValue::from_static("Origin"));
     if let OriginCheck::Allowed(value) = origin {
         headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, value.clone());
-        headers.insert(
-            ACCESS_CONTROL_EXPOSE_HEADERS,
-            HeaderValue::from_static(EXPOSE_HEADERS),
-        );
+        headers.insert(ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSE_HEADERS.clone());
     }
 }
 
@@ -80,10 +83,7 @@ pub fn preflight(origin: &OriginCheck) -> Response {
             ACCESS_CONTROL_ALLOW_METHODS,
             HeaderValue::from_static(ALLOW_METHODS),
         );
-        headers.insert(
-            ACCESS_CONTROL_ALLOW_HEADERS,
-            HeaderValue::from_static(ALLOW_HEADERS),
-        );
+        headers.insert(ACCESS_CONTROL_ALLOW_HEADERS, ALLOW_HEADERS.clone());
         headers.insert(ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static(MAX_AGE));
     } else {
         *response.status_mut() = StatusCode::FORBIDDEN;
@@ -98,8 +98,15 @@ mod tests {
     #[test]
     fn the_warnings_header_is_readable_by_pages() {
         assert!(EXPOSE_HEADERS
+            .to_str()
+            .unwrap()
             .split(", ")
             .any(|h| h == wanedit_core::issue::WARNINGS_HEADER));
+        assert_eq!(
+            ALLOW_HEADERS.to_str().unwrap(),
+            "Authorization, Content-Type, X-DashScope-OssResourceResolve, \
+             X-DashScope-WorkSpace, X-DashScope-Async, X-Relay-Token"
+        );
     }
 
     fn with_origin(origin: &str) -> HeaderMap {

@@ -10,7 +10,8 @@
 //!   [`upload_id`] the signed ids any replica accepts.
 //! - [`deploy`]: replicas behind a load balancer ([`forwarded`]: client addresses;
 //!   [`telemetry`]: Prometheus metrics); [`security`]: security headers.
-//! - [`server`]: the handler tying them together; [`Relay`]: start, address, shutdown.
+//! - [`server`]: the handler tying them together, over the shared [`state`]; [`Relay`]:
+//!   start, address, shutdown. [`names`]: the header names, from `wanedit_core::headers`.
 #![deny(missing_docs)]
 
 pub mod abort;
@@ -24,6 +25,7 @@ pub mod error;
 pub mod forwarded;
 pub mod limits;
 pub mod logging;
+pub mod names;
 pub mod policy;
 pub mod proxy;
 pub mod routes;
@@ -32,6 +34,7 @@ pub mod server;
 #[cfg(feature = "simulate")]
 pub mod simulate;
 pub mod slow;
+pub mod state;
 pub mod static_files;
 pub mod telemetry;
 pub mod upload;
@@ -41,7 +44,7 @@ pub mod upstream;
 pub use config::{Args, Config};
 pub use error::RelayError;
 
-use server::AppState;
+use state::AppState;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -102,7 +105,7 @@ impl Relay {
             bound: addr,
             files,
             config,
-            request_ids: server::RequestIds::default(),
+            request_ids: state::RequestIds::default(),
         });
         let (stop, stopped) = watch::channel(false);
         if let Some((listener, handle)) = metrics {

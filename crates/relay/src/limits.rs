@@ -1,6 +1,6 @@
 //! Limits that keep one client from exhausting the relay or the key's quota: a per-client
 //! rate limit (governor's GCRA, one bucket per client IP), a capped JSON body reader and a
-//! capped streaming upload body.
+//! capped streaming upload body (both http-body-util's `Limited`).
 //!
 //! The buckets live in this process: behind a load balancer, each replica limits on its own,
 //! so N replicas let a client through at up to N times the configured rate.
@@ -8,12 +8,12 @@
 use crate::config::RateLimit;
 use crate::error::RelayError;
 use axum::body::Body;
-use bytes::{Bytes, BytesMut};
-use futures_util::{Stream, StreamExt};
+use bytes::Bytes;
 use governor::clock::{Clock, DefaultClock};
 use governor::middleware::NoOpMiddleware;
 use governor::state::keyed::DefaultKeyedStateStore;
 use governor::Quota;
+use http_body_util::{BodyExt, LengthLimitError, Limited};
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -128,38 +128,25 @@ pub async fn read_capped(
     if declared.is_some_and(|len| len > max as u64) {
         return Err(RelayError::TooLarge(max as u64));
     }
-    let mut stream = body.into_data_stream();
-    let mut buf = BytesMut::new();
-    while let Some(chunk) = stream.next().await {
-        let chunk =
-            chunk.map_err(|_| RelayError::BadRequest("could not read the request body".into()))?;
-        if buf.len() + chunk.len() > max {
-            return Err(RelayError::TooLarge(max as u64));
-        }
-        buf.extend_from_slice(&chunk);
+    match Limited::new(body, max).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(e) if e.is::<LengthLimitError>() => Err(RelayError::TooLarge(max as u64)),
+        Err(_) => Err(RelayError::BadRequest(
+            "could not read the request body".into(),
+        )),
     }
-    Ok(buf.freeze())
 }
 
-/// Passes a body through chunk by chunk, failing the stream (and setting `tripped`) once more
-/// than `max` bytes have gone by. Nothing is buffered beyond the chunk in flight.
-pub fn capped_stream(
-    body: Body,
-    max: u64,
-    tripped: Arc<AtomicBool>,
-) -> impl Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static {
-    let mut seen: u64 = 0;
-    body.into_data_stream().map(move |chunk| {
-        let chunk = chunk.map_err(std::io::Error::other)?;
-        seen += chunk.len() as u64;
-        if seen > max {
+/// Passes a body through chunk by chunk, failing it (and setting `tripped`) once more than
+/// `max` bytes have gone by. Nothing is buffered beyond the chunk in flight.
+pub fn capped_body(body: Body, max: u64, tripped: Arc<AtomicBool>) -> Body {
+    let limit = usize::try_from(max).unwrap_or(usize::MAX);
+    Body::new(Limited::new(body, limit).map_err(move |e| {
+        if e.is::<LengthLimitError>() {
             tripped.store(true, Ordering::SeqCst);
-            return Err(std::io::Error::other(
-                "upload larger than the relay's limit",
-            ));
         }
-        Ok(chunk)
-    })
+        e
+    }))
 }
 
 #[cfg(test)]
@@ -245,9 +232,12 @@ mod tests {
     #[tokio::test]
     async fn capped_stream_trips() {
         let tripped = Arc::new(AtomicBool::new(false));
-        let s = capped_stream(Body::from(vec![0u8; 10]), 9, tripped.clone());
-        let items: Vec<_> = s.collect().await;
-        assert!(items.iter().any(|r| r.is_err()));
+        let body = capped_body(Body::from(vec![0u8; 10]), 9, tripped.clone());
+        assert!(body.collect().await.is_err());
         assert!(tripped.load(Ordering::SeqCst));
+        let fits = Arc::new(AtomicBool::new(false));
+        let body = capped_body(Body::from(vec![0u8; 9]), 9, fits.clone());
+        assert_eq!(body.collect().await.unwrap().to_bytes().len(), 9);
+        assert!(!fits.load(Ordering::SeqCst));
     }
 }

@@ -4,11 +4,11 @@
 
 use crate::config::Upstream;
 use crate::error::RelayError;
-use crate::limits::{capped_stream, read_capped};
+use crate::limits::{capped_body, read_capped};
 use crate::routes::Call;
-use crate::server::AppState;
+use crate::state::AppState;
 use crate::upload::{base_for, check_upload_host, rewrite_policy};
-use crate::upstream::{api_headers, create_headers, read_small, stream_back};
+use crate::upstream::{api_headers, api_headers_in, create_headers, read_small, stream_back};
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE, HOST};
@@ -39,13 +39,10 @@ pub async fn forward(
     // The task calls send no body: only the method and path differ.
     let (method, path) = match call {
         Call::Create => return create(state, index, upstream, headers, body).await,
-        Call::Query(id) => (
-            Method::GET,
-            client.path(index, format_args!("{TASKS_PATH}/{id}")),
-        ),
+        Call::Query(id) => (Method::GET, client.path(index, &[TASKS_PATH, "/", &id])),
         Call::Cancel(id) => (
             Method::POST,
-            client.path(index, format_args!("{TASKS_PATH}/{id}/cancel")),
+            client.path(index, &[TASKS_PATH, "/", &id, "/cancel"]),
         ),
         Call::List { trailing_slash } => {
             // With the relay's key, the list shows every task of the account to any caller.
@@ -57,13 +54,14 @@ pub async fn forward(
             let query = filter_query(parts.uri.query(), TaskListQuery::PARAMETERS);
             let slash = if trailing_slash { "/" } else { "" };
             let mark = if query.is_empty() { "" } else { "?" };
-            let path = client.path(index, format_args!("{TASKS_PATH}{slash}{mark}{query}"));
+            let path = client.path(index, &[TASKS_PATH, slash, mark, &query]);
             (Method::GET, path)
         }
         Call::UploadPolicy => return policy(state, index, upstream, &parts.uri, headers).await,
         Call::Upload(id) => return upload(state, index, &id, headers, body).await,
     };
-    let out = api_headers(headers, &upstream.key)?;
+    // The caller's header map, emptied and refilled: no allocation on this hot path.
+    let out = api_headers_in(parts.headers, &upstream.key)?;
     let answer = client
         .call(index, method, path, out, Body::empty(), timeout)
         .await?;
@@ -99,7 +97,7 @@ async fn create(
     }
     let warnings = wanedit_core::issue::warnings_header_value(&issues);
     let out = create_headers(headers, &upstream.key, &json)?;
-    let path = state.client.path(index, format_args!("{CREATE_TASK_PATH}"));
+    let path = state.client.path(index, &[CREATE_TASK_PATH]);
     // The caller's bytes are forwarded as they came, not re-serialised.
     let answer = state
         .client
@@ -116,7 +114,7 @@ async fn create(
     if let Some(value) = warnings.and_then(|w| HeaderValue::from_str(&w).ok()) {
         response
             .headers_mut()
-            .insert(wanedit_core::issue::WARNINGS_HEADER, value);
+            .insert(crate::names::X_WARNINGS, value);
     }
     Ok(response)
 }
@@ -154,9 +152,7 @@ async fn policy(
         .append_pair("action", "getPolicy")
         .append_pair("model", &model)
         .finish();
-    let path = state
-        .client
-        .path(index, format_args!("{UPLOADS_PATH}?{query}"));
+    let path = state.client.path(index, &[UPLOADS_PATH, "?", &query]);
     let out = api_headers(headers, &upstream.key)?;
     let answer = state
         .client
@@ -220,7 +216,7 @@ async fn upload(
     }
     let (body, slow) = crate::slow::paced(body, &state.config.server);
     let tripped = Arc::new(AtomicBool::new(false));
-    let stream = capped_stream(body, max, tripped.clone());
+    let body = capped_body(body, max, tripped.clone());
     // Content-Length is passed on so the upload host sees a plain (not chunked) POST, as a
     // browser would send it; the body is streamed chunk by chunk, never held whole.
     let mut out = HeaderMap::with_capacity(4);
@@ -229,9 +225,9 @@ async fn upload(
     let answer = state
         .client
         .upload(
-            target.into(),
+            &target,
             out,
-            Body::from_stream(stream),
+            body,
             state.config.upload_timeout,
             (&tripped, max),
         )

@@ -80,22 +80,56 @@ impl Route {
     }
 }
 
+/// Most segments a forwarded route has after the upstream's name (the create route's six).
+const MAX_SEGMENTS: usize = 6;
+
 /// Whether a path is plain: starts with `/`, and has no empty, `.` or `..` segment (except a
-/// single trailing `/`), no `%`, `\` or byte outside visible ASCII.
+/// single trailing `/`), no `%`, `\` or byte outside visible ASCII. One pass over the bytes
+/// (this runs on every request).
 fn is_plain(path: &str) -> bool {
-    if !path.starts_with('/') {
+    let bytes = path.as_bytes();
+    if bytes.first() != Some(&b'/') {
         return false;
     }
-    if !path
-        .bytes()
-        .all(|b| (0x21..0x7f).contains(&b) && b != b'%' && b != b'\\')
-    {
-        return false;
+    // Length of the current segment, and whether it is all dots so far.
+    let (mut len, mut dots) = (0usize, true);
+    for &b in &bytes[1..] {
+        if !(0x21..0x7f).contains(&b) || b == b'%' || b == b'\\' {
+            return false;
+        }
+        if b == b'/' {
+            if len == 0 || (dots && len <= 2) {
+                return false;
+            }
+            (len, dots) = (0, true);
+            continue;
+        }
+        len += 1;
+        dots &= b == b'.';
     }
-    let inner = path[1..].strip_suffix('/').unwrap_or(&path[1..]);
-    inner
-        .split('/')
-        .all(|s| !s.is_empty() && s != "." && s != "..")
+    // The last segment: empty only as a single trailing `/` (not `//`, not the bare `/`).
+    if len == 0 {
+        return bytes.len() > 1 && bytes[bytes.len() - 2] != b'/';
+    }
+    !(dots && len <= 2)
+}
+
+/// Splits `rest` (empty, or `/` and segments joined by `/`) into `out`, without a Vec: the
+/// number of segments, or `None` when there are more than [`MAX_SEGMENTS`] (no route has).
+fn split_segments<'a>(rest: &'a str, out: &mut [&'a str; MAX_SEGMENTS]) -> Option<usize> {
+    let Some(mut rest) = rest.strip_prefix('/') else {
+        return Some(0);
+    };
+    let mut count = 0;
+    loop {
+        let end = rest.bytes().position(|b| b == b'/');
+        *out.get_mut(count)? = &rest[..end.unwrap_or(rest.len())];
+        count += 1;
+        match end {
+            Some(end) => rest = &rest[end + 1..],
+            None => return Some(count),
+        }
+    }
 }
 
 /// Whether an upload id has the shape the relay issues (a bounded run of base64url
@@ -129,10 +163,8 @@ pub fn parse(
             Route::NotFound
         }
     };
-    let first = path
-        .strip_prefix('/')
-        .and_then(|p| p.split('/').next())
-        .unwrap_or("");
+    let after = path.strip_prefix('/').unwrap_or("");
+    let first = &after[..after.bytes().position(|b| b == b'/').unwrap_or(after.len())];
     let Some(upstream) = upstream_index(first) else {
         // Not an upstream name: the web UI's business (ServeDir refuses traversal itself).
         return if first == "api" || first == "healthz" {
@@ -144,7 +176,11 @@ pub fn parse(
     if !is_plain(path) {
         return Route::NotFound;
     }
-    let rest: Vec<&str> = path[1 + first.len()..].split('/').skip(1).collect();
+    let mut segments = [""; MAX_SEGMENTS];
+    let Some(count) = split_segments(&after[first.len()..], &mut segments) else {
+        return Route::NotFound;
+    };
+    let rest = &segments[..count];
     let proxy = |call| Route::Proxy { upstream, call };
     let task = |id: &str, make: fn(String) -> Call| {
         if is_valid_task_id(id) {
@@ -153,7 +189,7 @@ pub fn parse(
             Route::InvalidTaskId
         }
     };
-    match rest.as_slice() {
+    match rest {
         ["api", "v1", "services", "aigc", "video-generation", "video-synthesis"] if is_post => {
             proxy(Call::Create)
         }

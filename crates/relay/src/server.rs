@@ -11,18 +11,15 @@
 
 use crate::abort::Abortable;
 use crate::access::authorize;
-use crate::config::Config;
-use crate::connections::{busy_answer, check_host, ConnectionGate};
+use crate::connections::{busy_answer, check_host};
 use crate::cors::{self, OriginCheck};
 use crate::error::RelayError;
-use crate::limits::RateLimiter;
+use crate::names::X_REQUEST_ID;
 use crate::proxy;
 use crate::routes::{self, Route};
-use crate::static_files::StaticFiles;
-use crate::upload::UploadIds;
+use crate::state::AppState;
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::{HeaderName, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
@@ -30,89 +27,14 @@ use serde_json::json;
 use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
+use wanedit_core::relay_config::{RelayConfig, RelayUpstream};
 
 /// First and longest pause of the accept loop after a failed accept (out of descriptors).
 const ACCEPT_BACKOFF_MIN: Duration = Duration::from_millis(10);
 const ACCEPT_BACKOFF_MAX: Duration = Duration::from_secs(1);
-
-/// The relay's own request id, on every answer.
-pub const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
-
-/// Everything a request needs, shared by all of them.
-pub struct AppState {
-    /// The checked configuration (with the simulator added, if any).
-    pub config: Config,
-    /// Allowed origins.
-    pub origins: Vec<String>,
-    /// The address actually bound.
-    pub bound: SocketAddr,
-    /// The upstream client.
-    pub client: crate::upstream::Client,
-    /// Per-client rate limit.
-    pub limiter: RateLimiter,
-    /// Issues and checks the signed upload ids.
-    pub uploads: UploadIds,
-    /// The web UI, if served.
-    pub files: Option<StaticFiles>,
-    /// Request ids.
-    pub request_ids: RequestIds,
-    /// Open client connections against their caps.
-    pub connections: Arc<ConnectionGate>,
-}
-
-impl AppState {
-    fn upstream_index(&self, name: &str) -> Option<usize> {
-        self.config.upstreams.iter().position(|u| u.name == name)
-    }
-}
-
-/// Request ids in the shape of a v4 UUID, unique within the process (a counter underneath),
-/// different across restarts (a random prefix and key from the OS, drawn once) and not
-/// revealing how many requests came before (the counter is scrambled). Unlike a fresh random
-/// UUID they cost no system call per request. They label log lines; they are not secrets.
-pub struct RequestIds {
-    prefix: u64,
-    key: u64,
-    next: AtomicU64,
-}
-
-impl Default for RequestIds {
-    fn default() -> Self {
-        let (prefix, key) = uuid::Uuid::new_v4().as_u64_pair();
-        RequestIds {
-            prefix,
-            key,
-            next: AtomicU64::new(0),
-        }
-    }
-}
-
-impl RequestIds {
-    /// The next id, as a header value (its text is lower-case hex and dashes).
-    pub fn next_id(&self) -> HeaderValue {
-        const LOW62: u64 = (1 << 62) - 1;
-        let n = self.next.fetch_add(1, Ordering::Relaxed);
-        // A bijection on 62 bits (xor, odd multiplications, xor-shifts), so distinct counters
-        // give distinct ids.
-        let mut x = (n ^ self.key) & LOW62;
-        x = x.wrapping_mul(0x9e37_79b9_7f4a_7c15) & LOW62;
-        x ^= x >> 29;
-        x = x.wrapping_mul(0xbf58_476d_1ce4_e5b9) & LOW62;
-        x ^= x >> 32;
-        // Version 4 in the prefix, the RFC 4122 variant in the scrambled half.
-        let high = (self.prefix & !0xf000) | 0x4000;
-        let low = (1 << 63) | x;
-        let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
-        let text = uuid::Uuid::from_u64_pair(high, low)
-            .hyphenated()
-            .encode_lower(&mut text);
-        HeaderValue::from_str(text).unwrap_or_else(|_| HeaderValue::from_static("-"))
-    }
-}
 
 /// Accepts connections on `listener` and serves each with HTTP/1.1 until `stop` completes;
 /// then stops accepting and waits for the connections to finish their requests (the caller
@@ -218,7 +140,7 @@ pub async fn handle(state: &AppState, peer: SocketAddr, request: Request) -> Res
     };
     cors::decorate(&mut response, &origin);
     crate::security::decorate(response.headers_mut(), ui);
-    crate::telemetry::request(route_name, upstream, response.status(), started.elapsed());
+    crate::telemetry::request(route_name, upstream, response.status(), started);
     // Latency is time to the answer's headers; streamed bodies may go on after this line.
     tracing::info!(
         request_id = %id,
@@ -280,31 +202,24 @@ async fn dispatch(
 }
 
 /// What the web UI needs to offer choices; no secrets.
-fn relay_config(state: &AppState) -> serde_json::Value {
-    let upstreams: Vec<_> = state
-        .config
-        .upstreams
-        .iter()
-        .map(|u| {
-            let mut entry = json!({
-                "name": u.name,
-                "holds_key": u.key.holds_key(),
-                "list_enabled": !u.key.holds_real_key() || state.config.enable_list,
-            });
+fn relay_config(state: &AppState) -> RelayConfig {
+    let config = &state.config;
+    let upstreams = (config.upstreams.iter())
+        .map(|u| RelayUpstream {
+            holds_key: u.key.holds_key(),
+            list_enabled: !u.key.holds_real_key() || config.enable_list,
+            name: u.name.clone(),
             // The in-process simulator's clock speed (`--sim-time-scale`), so a browser polls
             // on the simulated clock instead of DashScope's.
-            if let (Some(scale), true) = (state.config.sim_time_scale, u.name == "sim") {
-                entry["time_scale"] = json!(scale);
-            }
-            entry
+            time_scale: config.sim_time_scale.filter(|_| u.name == "sim"),
         })
         .collect();
-    json!({
-        "version": env!("CARGO_PKG_VERSION"),
-        "upstreams": upstreams,
-        "holds_key": state.config.holds_real_key(),
-        "requires_token": state.config.access_token.is_some(),
-        "max_upload_bytes": state.config.max_upload_bytes,
-        "max_body_bytes": state.config.max_body_bytes,
-    })
+    RelayConfig {
+        holds_key: config.holds_real_key(),
+        max_body_bytes: Some(config.max_body_bytes as u64),
+        max_upload_bytes: Some(config.max_upload_bytes),
+        requires_token: config.access_token.is_some(),
+        upstreams,
+        version: env!("CARGO_PKG_VERSION").to_string(),
+    }
 }

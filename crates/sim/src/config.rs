@@ -28,6 +28,11 @@ pub struct SimConfig {
     /// Base URL put into `video_url` and `upload_host` (no trailing slash). `None` uses the
     /// bound address, `http://127.0.0.1:PORT`.
     pub public_base_url: Option<String>,
+    /// Base URL of result links (`{base}/results/{id}.mp4`, no trailing slash). `None` uses
+    /// the public base. A relay that runs the simulator in-process sets its own public URL
+    /// and upstream path (`https://relay.example.com/sim`) here, so a browser on another
+    /// machine can play results through the relay instead of the simulator's loopback port.
+    pub result_base_url: Option<String>,
     /// Virtual time at start; `None` is the real current time.
     pub start_time: Option<SystemTime>,
     /// UTC offset, in minutes, of `submit_time`-style strings and of the list filter times.
@@ -77,6 +82,7 @@ impl Default for SimConfig {
             time_scale: 1.0,
             listen: None,
             public_base_url: None,
+            result_base_url: None,
             start_time: None,
             utc_offset_minutes: 480,
             region: "cn-beijing".into(),

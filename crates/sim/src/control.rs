@@ -43,6 +43,25 @@ impl SimControl {
         self.shared.public_base.clone()
     }
 
+    /// The base URL of result links (`{base}/results/{id}.mp4`).
+    pub fn result_base_url(&self) -> String {
+        match self.shared.result_base.read() {
+            Ok(b) => b.clone(),
+            Err(e) => e.into_inner().clone(),
+        }
+    }
+
+    /// Publishes result links under `url` from now on (no trailing slash needed): a relay
+    /// running the simulator in-process sets its own public URL and upstream path here once
+    /// it knows them, so results are served through it.
+    pub fn set_result_base_url(&self, url: &str) {
+        let url = url.trim_end_matches('/').to_string();
+        match self.shared.result_base.write() {
+            Ok(mut b) => *b = url,
+            Err(e) => *e.into_inner() = url,
+        }
+    }
+
     /// Makes a PENDING or RUNNING task end FAILED with `code`/`message` when it would have
     /// ended. Errors if the task does not exist or has already ended.
     pub fn fail_task(&self, task_id: &str, code: &str, message: &str) -> Result<(), SimError> {

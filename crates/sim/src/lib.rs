@@ -28,7 +28,12 @@
 //! Not DashScope, but standing in for what it links to:
 //! - `POST /oss`: OSS PostObject (`multipart/form-data`, `file` last); XML errors.
 //! - `GET /oss/{key}`: an uploaded object (debugging aid).
-//! - `GET /results/{task_id}.mp4`: the result video (a real, tiny H.264 MP4), 24 h valid.
+//! - `GET /results/{task_id}.mp4`: the result video (a real, tiny H.264 MP4), 24 h valid. Its
+//!   link's `Expires` is wall-clock epoch seconds (what a client compares with its own clock),
+//!   never more than 24 h ahead; links are published under [`SimConfig::result_base_url`]
+//!   (default: the public base), so a relay can serve them under its own origin.
+//! - `GET /samples/{name}`: sample media ([`samples`]; CORS `*`), also usable in any task as
+//!   `oss://dashscope-instant/wanedit-samples/{name}`.
 //!
 //! No route sends CORS headers except the control routes: real DashScope sends none.
 //!
@@ -89,6 +94,7 @@ mod models;
 mod ratelimit;
 mod reqlog;
 mod routes;
+pub mod samples;
 mod server;
 mod state;
 mod tasks;
@@ -172,7 +178,12 @@ pub async fn spawn(config: SimConfig) -> std::io::Result<SimHandle> {
         Some(url) => url.trim_end_matches('/').to_string(),
         None => format!("http://{}", reachable(addr)),
     };
-    let shared = Arc::new(state::Shared::new(config, public_base));
+    let result_base = config
+        .result_base_url
+        .as_deref()
+        .map(|url| url.trim_end_matches('/').to_string())
+        .unwrap_or_else(|| public_base.clone());
+    let shared = Arc::new(state::Shared::new(config, public_base, result_base));
     let app = routes::router(shared.clone());
     let (stop, stopped) = watch::channel(());
     let task = tokio::spawn(server::serve(listener, app, stopped));

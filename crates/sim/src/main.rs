@@ -35,6 +35,11 @@ struct Args {
     #[arg(long, env = "WANEDIT_SIM_PUBLIC_URL")]
     public_url: Option<String>,
 
+    /// Base URL of result links only (`{url}/results/{id}.mp4`), e.g. a relay's public URL
+    /// and upstream path; default: the public URL.
+    #[arg(long, env = "WANEDIT_SIM_RESULT_URL")]
+    result_url: Option<String>,
+
     /// Virtual run time of a VACE task, in seconds.
     #[arg(long, env = "WANEDIT_SIM_VACE_SECONDS")]
     vace_seconds: Option<u64>,
@@ -67,6 +72,7 @@ async fn main() -> std::io::Result<()> {
         listen: Some(args.listen),
         time_scale: args.time_scale,
         public_base_url: args.public_url,
+        result_base_url: args.result_url,
         ..SimConfig::default()
     };
     let keys: Vec<String> = args

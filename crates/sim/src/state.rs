@@ -39,6 +39,10 @@ pub struct Shared {
     pub clock: Clock,
     /// Base of `video_url` and `upload_host`.
     pub public_base: String,
+    /// Base of result links (`video_url`): [`SimConfig::result_base_url`] or the public base;
+    /// changeable while running ([`crate::SimControl::set_result_base_url`]), for a relay that
+    /// learns its own address after the simulator started.
+    pub result_base: std::sync::RwLock<String>,
     inner: Mutex<Inner>,
 }
 
@@ -47,7 +51,7 @@ pub type State = Arc<Shared>;
 
 impl Shared {
     /// Fresh state for `config`, publishing URLs under `public_base`.
-    pub fn new(config: SimConfig, public_base: String) -> Self {
+    pub fn new(config: SimConfig, public_base: String, result_base: String) -> Self {
         let clock = Clock::new(
             config.start_time.unwrap_or_else(SystemTime::now),
             config.time_scale,
@@ -63,6 +67,7 @@ impl Shared {
             config,
             clock,
             public_base,
+            result_base: std::sync::RwLock::new(result_base),
             inner,
         }
     }

@@ -3,10 +3,10 @@
 //! ([`build_request`], through `wanedit-core`'s typed requests) and where each validation
 //! [`Issue`](wanedit_core::Issue) belongs ([`issue_target`]).
 //!
-//! No rule and no list of allowed values lives here: the fields of each VACE function come
-//! from `wanedit_core::validate::vace_input_fields` / `vace_parameter_fields`, the choices
-//! from the enumerations' `ALL`, the ranges from `wanedit_core::model::limits`, and every
-//! check from `wanedit_core::validate`.
+//! No rule and no list of allowed values lives here: the fields of each form (VACE and
+//! Wan 2.7) come from `wanedit_core::model::fields`, the choices from the enumerations'
+//! `ALL`, the ranges from `wanedit_core::model::limits`, and every check from
+//! `wanedit_core::validate`.
 //!
 //! The shared field model is in [`op`](Op), `field`, `control`, `values`, `typed` (form text
 //! to request types) and `issues`; `request` builds the body, with each operation's own part in

@@ -2,9 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use wanedit_core::model::limits;
+use wanedit_core::model::fields::{
+    vace_input, vace_parameters, VACE_COMMON_INPUT, VACE_COMMON_PARAMETERS, WAN27_INPUT,
+    WAN27_PARAMETERS,
+};
+use wanedit_core::model::{limits, MediaType};
 use wanedit_core::region::Region;
-use wanedit_core::validate::{vace_input_fields, vace_parameter_fields};
 use wanedit_core::{Family, Model, VaceFunction};
 
 use super::Field;
@@ -106,27 +109,31 @@ impl Op {
         }
     }
 
-    /// The fields of the form, in display order.
+    /// The fields of the form, in display order: the request fields the model reads, in the
+    /// order `wanedit_core::model::fields` lists them (Wan 2.7's `media` as its `video` item,
+    /// then its `reference_image` items), each with its [`Field`].
     pub fn fields(self) -> Vec<Field> {
-        match self.vace_function() {
-            Some(function) => {
-                let mut out = vec![Field::Prompt];
-                for name in vace_input_fields(function)
-                    .iter()
-                    .chain(vace_parameter_fields(function))
-                    .chain(VACE_COMMON_PARAMETERS)
-                {
-                    if let Some(field) = Field::from_api_name(Family::Vace, name) {
-                        out.push(field);
-                    }
-                }
-                out
-            }
-            None => super::wan27_edit::FIELDS.to_vec(),
-        }
+        let family = self.family();
+        let names: Vec<&str> = match self.vace_function() {
+            Some(function) => VACE_COMMON_INPUT
+                .iter()
+                .chain(vace_input(function))
+                .chain(vace_parameters(function))
+                .chain(VACE_COMMON_PARAMETERS)
+                .copied()
+                .collect(),
+            None => WAN27_INPUT
+                .iter()
+                .flat_map(|&name| match name {
+                    "media" => MediaType::ALL.iter().map(|t| t.as_str()).collect(),
+                    _ => vec![name],
+                })
+                .chain(WAN27_PARAMETERS.iter().copied())
+                .collect(),
+        };
+        names
+            .into_iter()
+            .filter_map(|name| Field::from_api_name(family, name))
+            .collect()
     }
 }
-
-/// The `parameters` every VACE function takes (documented on every VACE page).
-pub(super) const VACE_COMMON_PARAMETERS: &[&str] =
-    &["duration", "prompt_extend", "seed", "watermark"];

@@ -4,13 +4,12 @@
 //! built here.
 
 use serde_json::Value;
+use wanedit_core::model::fields::{self, VACE_COMMON_PARAMETERS};
 use wanedit_core::model::{ExpandMode, MaskType, Size};
 use wanedit_core::region::Region;
 use wanedit_core::request::{VaceParameters, VaceRequest};
-use wanedit_core::validate::vace_parameter_fields;
 use wanedit_core::VaceFunction;
 
-use super::op::VACE_COMMON_PARAMETERS;
 use super::typed::{choice, optional_text, Numbers};
 use super::{
     image_reference, video_edit, video_extension, video_outpainting, video_repainting, wan27_edit,
@@ -55,7 +54,7 @@ fn vace_parameters(
     raw_choices: &mut Vec<(Field, Value)>,
 ) -> VaceParameters {
     let reads = |name: &str| {
-        vace_parameter_fields(function).contains(&name) || VACE_COMMON_PARAMETERS.contains(&name)
+        fields::vace_parameters(function).contains(&name) || VACE_COMMON_PARAMETERS.contains(&name)
     };
     let mut p = VaceParameters::default();
     if reads("obj_or_bg") && !values.refs.is_empty() {

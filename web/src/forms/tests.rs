@@ -3,12 +3,12 @@
 
 use serde_json::json;
 use wanedit_core::media::MediaInfo;
+use wanedit_core::model::fields::{vace_input, vace_parameters, VACE_COMMON_PARAMETERS};
 use wanedit_core::model::ObjOrBg;
 use wanedit_core::region::Region;
-use wanedit_core::validate::{vace_input_fields, vace_parameter_fields, validate_for_region};
+use wanedit_core::validate::validate_for_region;
 use wanedit_core::{Family, IssueCode};
 
-use super::op::VACE_COMMON_PARAMETERS;
 use super::*;
 
 fn sim() -> Region {
@@ -37,9 +37,9 @@ fn every_documented_vace_field_has_a_control() {
             continue;
         };
         let fields = op.fields();
-        for name in vace_input_fields(function)
+        for name in vace_input(function)
             .iter()
-            .chain(vace_parameter_fields(function))
+            .chain(vace_parameters(function))
             .chain(VACE_COMMON_PARAMETERS)
         {
             let field = Field::from_api_name(Family::Vace, name)
@@ -48,6 +48,41 @@ fn every_documented_vace_field_has_a_control() {
             assert_ne!(control(op, field), Control::Fixed, "{op:?} {name}");
         }
     }
+}
+
+#[test]
+fn forms_show_core_field_lists_in_order() {
+    assert_eq!(
+        Op::Wan27Edit.fields(),
+        [
+            Field::Prompt,
+            Field::NegativePrompt,
+            Field::Video27,
+            Field::RefImages27,
+            Field::Resolution,
+            Field::Ratio,
+            Field::Duration,
+            Field::AudioSetting,
+            Field::PromptExtend,
+            Field::Watermark,
+            Field::Seed,
+        ]
+    );
+    assert_eq!(
+        Op::VideoOutpainting.fields(),
+        [
+            Field::Prompt,
+            Field::VideoUrl,
+            Field::TopScale,
+            Field::BottomScale,
+            Field::LeftScale,
+            Field::RightScale,
+            Field::Duration,
+            Field::PromptExtend,
+            Field::Seed,
+            Field::Watermark,
+        ]
+    );
 }
 
 #[test]

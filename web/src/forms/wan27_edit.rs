@@ -10,21 +10,6 @@ use wanedit_core::Model;
 use super::typed::{choice, optional_text, Numbers};
 use super::{Field, FormValues};
 
-/// The fields of the Wan 2.7 form, in display order.
-pub(super) const FIELDS: &[Field] = &[
-    Field::Prompt,
-    Field::NegativePrompt,
-    Field::Video27,
-    Field::RefImages27,
-    Field::Resolution,
-    Field::Ratio,
-    Field::Duration,
-    Field::AudioSetting,
-    Field::PromptExtend,
-    Field::Watermark,
-    Field::Seed,
-];
-
 /// The create-task body of Wan 2.7 video edit (numbers and choices that do not fit their
 /// type are collected in `numbers` and `raw_choices`, and sent as typed).
 pub(super) fn body(

@@ -231,6 +231,8 @@ pub fn issue_label(lang: Lang, code: IssueCode) -> &'static str {
         IssueCode::InvalidAspectRatio => pick(zh, "aspect ratio", "宽高比不符"),
         IssueCode::HasAlpha => pick(zh, "has transparency", "含透明通道"),
         IssueCode::DuplicateKey => pick(zh, "duplicate key", "键重复"),
+        IssueCode::MaskEmpty => pick(zh, "empty mask", "掩码为空"),
+        IssueCode::MaskFull => pick(zh, "whole frame masked", "整帧都被选中"),
         _ => pick(zh, "problem", "问题"),
     }
 }

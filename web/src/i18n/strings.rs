@@ -113,4 +113,32 @@ pub struct Strings {
     pub random: &'static str,
     pub original: &'static str,
     pub added_area: &'static str,
+    pub mask_empty_ask: &'static str,
+    pub use_empty_mask: &'static str,
+    pub keep_drawing: &'static str,
+    pub last_contact: &'static str,
+    pub seconds_ago: &'static str,
+    pub relay_down: &'static str,
+    pub relay_down_hint: &'static str,
+    pub relay_never: &'static str,
+    pub clear_form: &'static str,
+    pub draft_restored: &'static str,
+    pub draft_uploads_expired: &'static str,
+    pub try_example: &'static str,
+    pub example_filled: &'static str,
+    pub example_filled_sim: &'static str,
+    pub tasks_jump: &'static str,
+    pub preview_failed: &'static str,
+    pub retry_preview: &'static str,
+    pub url_spaces_encoded: &'static str,
+    pub outpaint_no_expansion: &'static str,
+    pub minutes_ago: &'static str,
+    /// Cancel refused because the task has just started: said instead of the raw 400.
+    pub cancel_started: &'static str,
+    /// Cancel refused because the task has just ended; `{status}`: its status.
+    pub cancel_ended: &'static str,
+    /// Under a failed poll: `{s}`, the seconds until the next try.
+    pub retry_in: &'static str,
+    /// Under a failed poll whose next try is under way.
+    pub retry_now: &'static str,
 }

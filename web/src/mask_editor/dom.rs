@@ -91,3 +91,21 @@ pub(super) fn draw_video_frame(
         );
     }
 }
+
+/// Shows `el` at the screen box `b` (left, top, width, height) or hides it (`None`), through
+/// the CSSOM: no `style` attribute, so a strict Content-Security-Policy needs no
+/// `'unsafe-inline'`.
+pub(super) fn place(el: Option<&web_sys::HtmlElement>, b: Option<(f64, f64, f64, f64)>) {
+    let Some(el) = el else {
+        return;
+    };
+    let style = el.style();
+    let Some((l, t, w, h)) = b else {
+        let _ = style.set_property("display", "none");
+        return;
+    };
+    let _ = style.set_property("display", "block");
+    for (name, v) in [("left", l), ("top", t), ("width", w), ("height", h)] {
+        let _ = style.set_property(name, &super::state::px(v));
+    }
+}

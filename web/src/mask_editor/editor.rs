@@ -5,7 +5,9 @@
 //!
 //! Why one file of a little over 500 lines: one component whose event handlers all share its
 //! signals and state; most of it is the markup. The logic is in `state.rs`, the drawing in
-//! `dom.rs`, what it reads of the form in `input.rs`, the CSS in `style.rs`.
+//! `dom.rs`, what it reads of the form in `input.rs`, the CSS in `web/style.css` (no `<style>`
+//! element or `style` attribute: positions go through the CSSOM, so a strict
+//! Content-Security-Policy needs no `'unsafe-inline'`).
 
 use std::cell::RefCell;
 
@@ -20,16 +22,25 @@ use super::frames;
 use super::input;
 use super::keys::{self, Action, ToolKind};
 use super::state::{
-    brush_cursor_style, overlay_style, EditorState, Init, MaskStore, Moved, INITIAL_DIAMETER,
+    brush_cursor_box, overlay_style, EditorState, Export, Init, MaskStore, Moved, INITIAL_DIAMETER,
 };
-use super::style::STYLE;
 use super::view::View;
 use crate::form_state::FormState;
 use crate::forms::{Field, MaskKind};
+use crate::i18n::Strings;
 use crate::num::{fixed, shortest};
 
+/// A reactive closure with its type erased, so every style property of one output type shares
+/// one copy of Leptos' rendering code (the same as `crate::ui::rx`, which this module must not
+/// import: it sits below the UI's components).
+fn rx<T: 'static>(
+    f: impl FnMut() -> T + Send + 'static,
+) -> leptos::tachys::reactive_graph::SharedReactiveFunction<T> {
+    std::sync::Arc::new(std::sync::Mutex::new(f))
+}
+
 thread_local! {
-    /// Every mask drawn so far (with its history), by video and frame, for every editor.
+    /// Every mask drawn so far (with its history), by video, for every editor.
     static MASKS: RefCell<MaskStore> = RefCell::new(MaskStore::default());
 }
 
@@ -39,12 +50,15 @@ fn with_masks<T>(f: impl FnOnce(&mut MaskStore) -> T) -> T {
 }
 
 /// The "Draw mask" area of the local-editing form and the editor it opens. `label` is the
-/// button's text (in the UI's language); "Use mask" sets the form's `mask_kind` and
-/// `mask_frame_id`, then hands the PNG to `on_mask`, which takes it like a chosen file.
+/// button's text (in the UI's language), `t` the UI's strings (reactive); "Use mask" sets the
+/// form's `mask_kind` and `mask_frame_id`, then hands the PNG to `on_mask`, which takes it
+/// like a chosen file, and attaches the mask's content issues to that file (an all-black
+/// mask, exported only once confirmed, keeps Submit disabled).
 #[component]
-pub fn MaskEditorHook<L, F>(form: FormState, label: L, on_mask: F) -> impl IntoView
+pub fn MaskEditorHook<L, T, F>(form: FormState, label: L, t: T, on_mask: F) -> impl IntoView
 where
     L: Fn() -> &'static str + Copy + Send + Sync + 'static,
+    T: Fn() -> &'static Strings + Copy + Send + Sync + 'static,
     F: Fn(Blob) + Copy + Send + Sync + 'static,
 {
     let state = StoredValue::new_local(EditorState::default());
@@ -70,6 +84,8 @@ where
     let coverage = RwSignal::new(0.0f64);
     let export_ms = RwSignal::new(None::<f64>);
     let export_url = RwSignal::new(String::new());
+    // "Use mask" on an all-black mask: the question asked (the issue's message), until answered.
+    let confirm_empty = RwSignal::new(false);
 
     let can_open = Memo::new(move |_| input::can_open(form));
     let frame_canvas = NodeRef::<html::Canvas>::new();
@@ -112,11 +128,10 @@ where
     };
     let go_to_frame = move |target: u32| {
         state.update_value(|s| {
-            if !with_masks(|m| s.go_to_frame(target, m)) {
+            if !s.go_to_frame(target) {
                 return;
             }
             frame.set(s.frame);
-            paint(s, None);
             sync(s);
             seek(s);
         });
@@ -161,6 +176,7 @@ where
     };
     let close = move || {
         state.update_value(|s| with_masks(|m| s.store_mask(m)));
+        confirm_empty.set(false);
         open.set(false);
         help.set(false);
         cursor.set(None);
@@ -212,6 +228,7 @@ where
             }
         }
         Action::Invert | Action::Clear | Action::Undo | Action::Redo => {
+            confirm_empty.set(false);
             state.update_value(|s| {
                 if let Some(d) = s.edit(a) {
                     paint(s, Some(d));
@@ -225,20 +242,29 @@ where
         Action::Help => help.update(|h| *h = !*h),
         Action::Close => close(),
     };
-    let use_mask = move |_| {
-        let png = state.with_value(|s| {
+    // "Use mask" (`empty_confirmed`: "Use the empty mask" after the question).
+    let use_mask = move |empty_confirmed: bool| {
+        let exported = state.with_value(|s| {
             let t0 = js_sys::Date::now();
             let perf = web_sys::window().and_then(|w| w.performance());
             let start = perf.as_ref().map(|p| p.now()).unwrap_or(t0);
-            let exported = s.export()?;
+            let exported = s.export(empty_confirmed);
             let end = perf
                 .as_ref()
                 .map(|p| p.now())
                 .unwrap_or_else(js_sys::Date::now);
             export_ms.set(Some(end - start));
-            Some(exported)
+            exported
         });
-        let Some((png, id)) = png else { return };
+        let (png, id, issues) = match exported {
+            Export::NoMask => return,
+            Export::Confirm(_) => {
+                confirm_empty.set(true);
+                return;
+            }
+            Export::Png { png, frame, issues } => (png, frame, issues),
+        };
+        confirm_empty.set(false);
         let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(png.as_slice()));
         let opts = web_sys::BlobPropertyBag::new();
         opts.set_type("image/png");
@@ -257,6 +283,15 @@ where
             v.numbers.insert(Field::MaskFrameId, id.to_string());
         });
         on_mask(blob);
+        // The file `on_mask` just took: its pixels' issues join the form's.
+        form.files.update(|fs| {
+            if let Some(f) = fs
+                .iter_mut()
+                .find(|f| f.field == Field::MaskImageUrl && f.index.is_none())
+            {
+                f.content_issues = issues;
+            }
+        });
         close();
     };
 
@@ -374,8 +409,14 @@ where
         });
     };
 
-    let brush_cursor =
-        move || brush_cursor_style(cursor.get(), tool.get(), diameter.get(), view.get().zoom);
+    // The brush outline and the rectangle being dragged, placed through the CSSOM.
+    let cursor_ref = NodeRef::<html::Div>::new();
+    let rect_ref = NodeRef::<html::Div>::new();
+    Effect::new(move |_| {
+        let b = brush_cursor_box(cursor.get(), tool.get(), diameter.get(), view.get().zoom);
+        dom::place(cursor_ref.get().as_deref(), b);
+    });
+    Effect::new(move |_| dom::place(rect_ref.get().as_deref(), rect_preview.get()));
 
     view! {
         <div class="field mask-editor" data-hook="mask-editor" data-export-url=move || export_url.get()
@@ -401,7 +442,6 @@ where
                     }
                 }}
             </p>
-            <style>{STYLE}</style>
             <div
                 class="mask-modal"
                 role="dialog"
@@ -409,7 +449,7 @@ where
                 aria-label="Mask editor"
                 tabindex="-1"
                 node_ref=modal_ref
-                style:display=move || if open.get() { "flex" } else { "none" }
+                style:display=rx(move || if open.get() { "flex" } else { "none" })
                 data-ready=move || if ready.get() { "1" } else { "0" }
                 data-width=move || size.get().0
                 data-height=move || size.get().1
@@ -467,7 +507,7 @@ where
                     <span class="mask-help-wrap">
                         <button type="button" class="help" aria-expanded=move || if help.get() { "true" } else { "false" }
                             on:click=move |_| help.update(|h| *h = !*h)>"Shortcuts (?)"</button>
-                        <div class="mask-help" role="note" style:display=move || if help.get() { "block" } else { "none" }>
+                        <div class="mask-help" role="note" style:display=rx(move || if help.get() { "block" } else { "none" })>
                             <table>
                                 {keys::HELP
                                     .iter()
@@ -488,16 +528,16 @@ where
                     on:wheel=on_wheel
                     on:contextmenu=|ev| ev.prevent_default()
                 >
-                    <div class="mask-stage" style:transform=move || view.get().css()>
+                    <div class="mask-stage" style:transform=rx(move || view.get().css())>
                         <canvas class="mask-frame" node_ref=frame_canvas></canvas>
                         <canvas class="mask-overlay" node_ref=overlay_canvas></canvas>
                     </div>
-                    <div class="mask-cursor" style=move || brush_cursor().unwrap_or_else(|| "display:none".into())></div>
-                    <div class="mask-rect" style=move || rect_preview.get().map(|(x, y, w, h)| format!("left:{}px;top:{}px;width:{}px;height:{}px", fixed(x, 1), fixed(y, 1), fixed(w, 1), fixed(h, 1))).unwrap_or_else(|| "display:none".into())></div>
+                    <div class="mask-cursor" node_ref=cursor_ref></div>
+                    <div class="mask-rect" node_ref=rect_ref></div>
                     <svg class="mask-lasso" width="100%" height="100%">
                         <polyline points=move || lasso_preview.get() fill="rgba(255,255,255,0.15)" stroke="#fff" stroke-dasharray="4 3" />
                     </svg>
-                    <p class="mask-loading" style:display=move || if ready.get() { "none" } else { "block" }>"Loading the video…"</p>
+                    <p class="mask-loading" style:display=rx(move || if ready.get() { "none" } else { "block" })>"Loading the video…"</p>
                 </div>
                 <div class="mask-scrub">
                     <button type="button" class="prev-frame" aria-label="Previous frame (,)" on:click=move |_| apply_action(Action::PrevFrame)>"◀"</button>
@@ -524,7 +564,12 @@ where
                     </span>
                     <span class="spacer"></span>
                     <button type="button" class="cancel" on:click=move |_| close()>"Close"</button>
-                    <button type="button" class="use-mask primary" disabled=move || !ready.get() on:click=use_mask>"Use mask"</button>
+                    <button type="button" class="use-mask primary" disabled=move || !ready.get() on:click=move |_| use_mask(false)>"Use mask"</button>
+                </div>
+                <div class="mask-confirm" role="alertdialog" aria-live="assertive" hidden=move || !confirm_empty.get()>
+                    <p class="mask-confirm-text">{move || t().mask_empty_ask}</p>
+                    <button type="button" class="keep-drawing primary" on:click=move |_| confirm_empty.set(false)>{move || t().keep_drawing}</button>
+                    <button type="button" class="use-empty-mask" on:click=move |_| use_mask(true)>{move || t().use_empty_mask}</button>
                 </div>
                 <video
                     class="mask-video"

@@ -1,12 +1,13 @@
-//! The mask editor as a plain state type: the video being masked, the frame, the mask of that
-//! frame (with its undo history), the tool and brush, the view (zoom and pan) and the pointer
-//! gesture under way. [`EditorState`] knows nothing of the browser: the component
+//! The mask editor as a plain state type: the video being masked, the frame the mask applies
+//! to (`mask_frame_id`), the mask (with its undo history), the tool and brush, the view (zoom
+//! and pan) and the pointer gesture under way. [`EditorState`] knows nothing of the browser: the component
 //! (`editor.rs`) turns DOM events into its methods and paints what they say changed, so
 //! every rule of the editor is tested natively (`cargo test -p wanedit-web`).
 
 use std::collections::HashMap;
 
 use wanedit_core::mask::{step_brush_diameter, MaskBitmap, OverlayStyle, Point, Rect, Tool};
+use wanedit_core::Issue;
 
 use super::frames;
 use super::keys::{Action, Gesture, ToolKind};
@@ -34,23 +35,48 @@ pub struct Source {
     pub duration: Option<f64>,
 }
 
-/// Every mask drawn so far, with its history, by video ([`Source::key`]) and frame: closing
-/// the editor, changing frame or reopening it later restores them.
+/// The form path the mask image is checked at (its issues show at the mask field).
+pub const MASK_PATH: &str = "input.mask_image_url";
+
+/// Every mask drawn so far, with its history, by video ([`Source::key`]): closing the editor
+/// or reopening it later restores it. A mask image is one mask whatever the frame: the frame
+/// scrubber only picks the frame it applies to (`mask_frame_id`), so the drawing never drifts
+/// apart from its frame unseen.
 #[derive(Debug, Default)]
 pub struct MaskStore {
-    masks: HashMap<(String, u32), MaskBitmap>,
+    masks: HashMap<String, MaskBitmap>,
 }
 
 impl MaskStore {
-    /// Keeps the mask of `frame` of the video `key`.
-    pub fn put(&mut self, key: String, frame: u32, mask: MaskBitmap) {
-        self.masks.insert((key, frame), mask);
+    /// Keeps the mask of the video `key`.
+    pub fn put(&mut self, key: String, mask: MaskBitmap) {
+        self.masks.insert(key, mask);
     }
 
-    /// Takes back the mask of `frame` of the video `key`, if one was kept.
-    pub fn take(&mut self, key: &str, frame: u32) -> Option<MaskBitmap> {
-        self.masks.remove(&(key.to_string(), frame))
+    /// Takes back the mask of the video `key`, if one was kept.
+    pub fn take(&mut self, key: &str) -> Option<MaskBitmap> {
+        self.masks.remove(key)
     }
+}
+
+/// What "Use mask" gives ([`EditorState::export`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Export {
+    /// No mask (the editor is not set up).
+    NoMask,
+    /// The mask edits nothing ([`wanedit_core::IssueCode::MaskEmpty`]): ask before exporting
+    /// it; the issue says why.
+    Confirm(Issue),
+    /// The PNG to upload, the frame it applies to and the mask's content issues (the form
+    /// shows them; an all-black mask exported anyway keeps Submit disabled).
+    Png {
+        /// The PNG.
+        png: Vec<u8>,
+        /// `mask_frame_id`.
+        frame: u32,
+        /// [`MaskBitmap::check`] at [`MASK_PATH`].
+        issues: Vec<Issue>,
+    },
 }
 
 /// What the pointer is doing.
@@ -133,11 +159,11 @@ pub struct EditorState {
     pub fps: f64,
     /// The video's length (s).
     pub duration: f64,
-    /// The frame shown and masked (`mask_frame_id`, from 1).
+    /// The frame shown, which the mask applies to (`mask_frame_id`, from 1).
     pub frame: u32,
     /// The largest `mask_frame_id` of the video.
     pub max_frame: u32,
-    /// The mask of the frame shown.
+    /// The mask (one per video, whatever the frame).
     pub mask: Option<MaskBitmap>,
     /// Zoom and pan.
     pub view: View,
@@ -183,7 +209,7 @@ impl EditorState {
 
     /// Sets the editor up once the video's metadata is known: its size (the form's, else the
     /// `<video>`'s), frame rate and length, the frame (`mask_frame_id` as the form has it)
-    /// and that frame's mask from `store`. The view is fitted by the caller, who knows the
+    /// and the video's mask from `store`. The view is fitted by the caller, who knows the
     /// viewport.
     pub fn init(
         &mut self,
@@ -218,34 +244,35 @@ impl EditorState {
     pub fn store_mask(&mut self, store: &mut MaskStore) {
         if let (Some(mut mask), Some(src)) = (self.mask.take(), self.source.as_ref()) {
             mask.end_stroke();
-            store.put(src.key.clone(), self.frame, mask);
+            store.put(src.key.clone(), mask);
         }
     }
 
-    /// Loads the mask of the current frame from `store`, or a blank one of the video's size.
+    /// Loads the video's mask from `store`, or a blank one of the video's size.
     fn load_mask(&mut self, store: &mut MaskStore) {
         let Some(src) = self.source.as_ref() else {
             return;
         };
         let (w, h) = (self.width, self.height);
         self.mask = store
-            .take(&src.key, self.frame)
+            .take(&src.key)
             .filter(|m| m.width() == w && m.height() == h)
             .or_else(|| MaskBitmap::new(w, h).ok());
     }
 
-    /// Shows frame `target` (kept within 1 ..= the last frame), keeping the current frame's
-    /// mask in `store` and loading the new one's. Returns whether anything changed (the frame
-    /// must be repainted and seeked to).
-    pub fn go_to_frame(&mut self, target: u32, store: &mut MaskStore) -> bool {
+    /// Shows frame `target` (kept within 1 ..= the last frame), the frame the mask applies
+    /// to; the mask and its history stay as drawn (a gesture under way ends first). Returns
+    /// whether the frame changed (it must be seeked to).
+    pub fn go_to_frame(&mut self, target: u32) -> bool {
         let target = target.clamp(1, self.max_frame.max(1));
-        if target == self.frame && self.mask.is_some() {
+        if target == self.frame {
             return false;
         }
-        self.store_mask(store);
+        if let Some(m) = self.mask.as_mut() {
+            m.end_stroke();
+        }
         self.drag = Drag::default();
         self.frame = target;
-        self.load_mask(store);
         true
     }
 
@@ -437,13 +464,29 @@ impl EditorState {
         Some(Ended { dirty })
     }
 
-    /// The mask as the PNG to upload, with the frame it belongs to.
-    pub fn export(&self) -> Option<(Vec<u8>, u32)> {
-        let m = self.mask.as_ref()?;
-        Some((
-            super::png::encode(m.pixels(), m.width(), m.height()),
-            self.frame,
-        ))
+    /// The mask as the PNG to upload, with the frame it applies to. An all-black mask is
+    /// exported only once the user has confirmed it (`empty_confirmed`): it edits nothing.
+    pub fn export(&self, empty_confirmed: bool) -> Export {
+        let Some(m) = self.mask.as_ref() else {
+            return Export::NoMask;
+        };
+        let issues = m.check(MASK_PATH);
+        if !empty_confirmed {
+            if let Some(empty) = issues
+                .iter()
+                .find(|i| i.code == wanedit_core::IssueCode::MaskEmpty)
+            {
+                return Export::Confirm(empty.clone());
+            }
+        }
+        let Ok(png) = m.to_png() else {
+            return Export::NoMask;
+        };
+        Export::Png {
+            png,
+            frame: self.frame,
+            issues,
+        }
     }
 }
 
@@ -462,25 +505,27 @@ pub fn overlay_style(hex: &str, opacity_percent: u32) -> OverlayStyle {
     }
 }
 
-/// The CSS of the round brush outline under the pointer at screen point `cursor` (`None`:
-/// hidden, the pointer is away or the tool has no brush): the brush's size on screen, at
-/// least 3 px.
-pub fn brush_cursor_style(
+/// The box of the round brush outline under the pointer at screen point `cursor`, in screen
+/// pixels (left, top, width, height; `None`: hidden, the pointer is away or the tool has no
+/// brush): the brush's size on screen, at least 3 px. Set through the CSSOM (`dom::place`),
+/// not a `style` attribute, so a strict Content-Security-Policy needs no `'unsafe-inline'`.
+pub fn brush_cursor_box(
     cursor: Option<(f64, f64)>,
     tool: ToolKind,
     diameter: u32,
     zoom: f64,
-) -> Option<String> {
+) -> Option<(f64, f64, f64, f64)> {
     let (x, y) = cursor?;
     if !tool.uses_brush() {
         return None;
     }
     let d = (f64::from(diameter) * zoom).max(3.0);
-    Some(format!(
-        "left:{}px;top:{}px;width:{}px;height:{}px",
-        fixed(x - d / 2.0, 1),
-        fixed(y - d / 2.0, 1),
-        fixed(d, 1),
-        fixed(d, 1)
-    ))
+    Some((x - d / 2.0, y - d / 2.0, d, d))
+}
+
+/// A screen length for CSS, to a tenth of a pixel (`"88.0px"`).
+pub fn px(v: f64) -> String {
+    let mut out = fixed(v, 1);
+    out.push_str("px");
+    out
 }

@@ -1,12 +1,13 @@
 //! Tests of [`EditorState`]: opening on a video, tool switching and gestures, undo/redo,
-//! frames with their stored masks, and the zoom/pan math of the view.
+//! one mask per video while the frame changes, the export of an empty mask, and the zoom/pan math of the view.
 
 use wanedit_core::mask::OverlayStyle;
+use wanedit_core::{IssueCode, Severity};
 
 use super::keys::{Action, ToolKind};
 use super::state::{
-    brush_cursor_style, overlay_style, EditorState, Ended, Init, MaskStore, Moved, Source,
-    FALLBACK_FPS, INITIAL_DIAMETER,
+    brush_cursor_box, overlay_style, px, EditorState, Ended, Export, Init, MaskStore, Moved,
+    Source, FALLBACK_FPS, INITIAL_DIAMETER, MASK_PATH,
 };
 
 /// A 640×360 video, 2 s at 16 fps (frames 1 ..= 33).
@@ -207,36 +208,97 @@ fn strokes_land_where_the_view_puts_the_image() {
 }
 
 #[test]
-fn each_frame_keeps_its_mask() {
+fn the_mask_stays_while_the_frame_changes() {
     let mut store = MaskStore::default();
     let mut s = ready(&mut store);
     drag(&mut s, &[(100.0, 100.0), (120.0, 100.0)], false);
-    assert!(!s.go_to_frame(1, &mut store), "already there");
+    let coverage = s.history().map(|h| h.coverage);
+    assert!(coverage.unwrap() > 0.0);
+    assert!(!s.go_to_frame(1), "already there");
     assert_eq!(s.frame_step(-1), 1);
     assert_eq!(s.frame_step(1), 2);
-    assert!(s.go_to_frame(s.frame_step(1), &mut store));
+    assert!(s.go_to_frame(s.frame_step(1)));
     assert_eq!(s.frame, 2);
-    assert!(!white(&s, 110, 100), "frame 2 has its own blank mask");
-    assert!(s.go_to_frame(500, &mut store));
-    assert_eq!(s.frame, 33, "kept within the video");
-    assert!(s.go_to_frame(1, &mut store));
-    assert!(white(&s, 110, 100));
+    assert!(
+        white(&s, 110, 100),
+        "scrubbing picks the frame, the drawing stays"
+    );
+    assert_eq!(s.history().map(|h| h.coverage), coverage);
     assert_eq!(
         s.history().map(|h| h.undo_steps),
         Some(1),
         "with its history"
     );
+    assert!(s.go_to_frame(500));
+    assert_eq!(s.frame, 33, "kept within the video");
+    assert!(white(&s, 110, 100));
 
-    // Closing keeps the mask; a new editor on the same video and frame restores it.
+    // A stroke under way when the frame changes ends as one undo step.
+    s.pointer_down(300.0, 300.0, 1, 0, false);
+    s.pointer_move(1, 320.0, 300.0, || vec![(320.0, 300.0)]);
+    assert!(s.go_to_frame(3));
+    assert_eq!(s.history().map(|h| h.undo_steps), Some(2));
+    assert_eq!(s.pointer_up(1, 320.0, 300.0), None, "the gesture ended");
+
+    // The export applies the one mask to the frame shown.
+    match s.export(false) {
+        Export::Png { frame, issues, .. } => {
+            assert_eq!(frame, 3);
+            assert!(issues.is_empty(), "{issues:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+
+    // Closing keeps the mask; a new editor on the same video restores it, at the form's frame.
     s.store_mask(&mut store);
     assert!(s.mask.is_none());
-    let again = ready(&mut store);
+    let mut again = EditorState::default();
+    again.open(source("v"));
+    again.init((0, 0), 0.0, "9", &mut store);
+    assert_eq!(again.frame, 9);
     assert!(white(&again, 110, 100));
+    assert!(white(&again, 310, 300));
     // Another video starts blank.
     let mut other = EditorState::default();
     other.open(source("w"));
     other.init((0, 0), 0.0, "1", &mut store);
     assert!(!white(&other, 110, 100));
+}
+
+#[test]
+fn an_empty_mask_is_exported_only_when_confirmed() {
+    let mut store = MaskStore::default();
+    let mut s = ready(&mut store);
+    assert!(matches!(
+        EditorState::default().export(false),
+        Export::NoMask
+    ));
+    let empty = match s.export(false) {
+        Export::Confirm(issue) => issue,
+        other => panic!("a blank mask needs asking: {other:?}"),
+    };
+    assert_eq!(empty.code, IssueCode::MaskEmpty);
+    assert_eq!(empty.severity, Severity::Error);
+    assert_eq!(empty.path, MASK_PATH);
+    match s.export(true) {
+        Export::Png { issues, .. } => assert_eq!(issues, vec![empty], "the form sees the error"),
+        other => panic!("{other:?}"),
+    }
+
+    // Drawn then erased is empty again; all white exports with the warning.
+    drag(&mut s, &[(10.0, 10.0), (20.0, 10.0)], false);
+    assert!(matches!(s.export(false), Export::Png { ref issues, .. } if issues.is_empty()));
+    s.edit(Action::Clear);
+    assert!(matches!(s.export(false), Export::Confirm(_)));
+    s.edit(Action::Invert);
+    match s.export(false) {
+        Export::Png { issues, .. } => {
+            assert_eq!(issues.len(), 1);
+            assert_eq!(issues[0].code, IssueCode::MaskFull);
+            assert_eq!(issues[0].severity, Severity::Warning);
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]
@@ -266,24 +328,36 @@ fn brush_size_style_cursor_and_export() {
     s.set_style(overlay_style("#0000ff", 10));
     assert_eq!(s.style.opacity, 25);
 
+    let css = |b: Option<(f64, f64, f64, f64)>| b.map(|(l, t, w, h)| [px(l), px(t), px(w), px(h)]);
     assert_eq!(
-        brush_cursor_style(Some((100.0, 50.0)), ToolKind::Brush, 48, 0.5),
-        Some("left:88.0px;top:38.0px;width:24.0px;height:24.0px".into())
+        css(brush_cursor_box(
+            Some((100.0, 50.0)),
+            ToolKind::Brush,
+            48,
+            0.5
+        )),
+        Some(["88.0px", "38.0px", "24.0px", "24.0px"].map(String::from))
     );
     assert_eq!(
-        brush_cursor_style(Some((10.0, 10.0)), ToolKind::Eraser, 1, 0.5),
-        Some("left:8.5px;top:8.5px;width:3.0px;height:3.0px".into()),
+        css(brush_cursor_box(
+            Some((10.0, 10.0)),
+            ToolKind::Eraser,
+            1,
+            0.5
+        )),
+        Some(["8.5px", "8.5px", "3.0px", "3.0px"].map(String::from)),
         "at least 3 px"
     );
     assert_eq!(
-        brush_cursor_style(Some((1.0, 1.0)), ToolKind::Rect, 48, 1.0),
+        brush_cursor_box(Some((1.0, 1.0)), ToolKind::Rect, 48, 1.0),
         None
     );
-    assert_eq!(brush_cursor_style(None, ToolKind::Brush, 48, 1.0), None);
+    assert_eq!(brush_cursor_box(None, ToolKind::Brush, 48, 1.0), None);
 
-    s.go_to_frame(4, &mut store);
-    let (png, frame) = s.export().expect("a mask");
+    s.go_to_frame(4);
+    let Export::Png { png, frame, .. } = s.export(true) else {
+        panic!("a mask");
+    };
     assert_eq!(frame, 4);
     assert_eq!(&png[1..4], b"PNG");
-    assert!(EditorState::default().export().is_none());
 }

@@ -1,6 +1,8 @@
-//! The time formatting and status classes of the task list.
+//! The time formatting, status classes and plain-words notes of the task list.
 
 use wanedit_core::task::TaskStatus;
+
+use crate::i18n::{self, Lang};
 
 /// `1:05`, `12:00`, `1:02:03`: an elapsed time.
 pub fn format_elapsed(seconds: f64) -> String {
@@ -40,5 +42,31 @@ pub fn status_class(status: &TaskStatus) -> &'static str {
         TaskStatus::Unknown => "unknown",
         TaskStatus::Suspended => "suspended",
         TaskStatus::Other(_) => "other",
+    }
+}
+
+/// Under a failed poll: "Trying again in 4 s." until `retry_at_ms`, then "Trying again now…".
+pub fn retry_countdown(lang: Lang, retry_at_ms: f64, now_ms: f64) -> String {
+    let t = i18n::strings(lang);
+    let left_s = ((retry_at_ms - now_ms) / 1000.0).ceil();
+    if left_s >= 1.0 {
+        t.retry_in.replace("{s}", &(left_s as u64).to_string())
+    } else {
+        t.retry_now.to_string()
+    }
+}
+
+/// What to say when a cancel was refused and the task, read again, is now `status`: that it
+/// has just started or ended, in plain words. `None` when it is still `PENDING` or could not be
+/// read (then the refusal itself is shown).
+pub fn cancel_refused(lang: Lang, status: Option<&TaskStatus>) -> Option<String> {
+    let t = i18n::strings(lang);
+    match status? {
+        TaskStatus::Pending => None,
+        TaskStatus::Running | TaskStatus::Suspended => Some(t.cancel_started.to_string()),
+        ended => Some(
+            t.cancel_ended
+                .replace("{status}", &i18n::status_name(lang, ended)),
+        ),
     }
 }

@@ -1,8 +1,9 @@
 //! The stored task list: read back on reload (so polling resumes), saved newest first and
-//! capped, merged with the account's list, and the run times polling learns from.
+//! capped, and merged with the account's list. (The run times polling learns from are the
+//! client's own history: see `api::StorageHistory`.)
 
 use serde_json::Value;
-use wanedit_core::task::{TaskListItem, TaskStatus};
+use wanedit_core::task::TaskListItem;
 
 use super::TaskRecord;
 
@@ -71,16 +72,4 @@ pub fn merge_list(
         }
     }
     added
-}
-
-/// Durations (s) of this model's earlier successful tasks, for
-/// `Poller::with_durations`.
-pub fn history(tasks: &[TaskRecord], model: &str) -> Vec<f64> {
-    tasks
-        .iter()
-        .filter(|t| t.model == model && t.status == TaskStatus::Succeeded)
-        .filter_map(|t| Some((t.finished_ms? - t.submitted_ms) / 1000.0))
-        .filter(|d| *d > 0.0)
-        .take(20)
-        .collect()
 }

@@ -10,6 +10,6 @@ mod record;
 #[cfg(test)]
 mod tests;
 
-pub use format::{format_countdown, format_elapsed, status_class};
-pub use list::{history, load, merge_list, save, upsert, MAX_TASKS, STORAGE_KEY};
+pub use format::{cancel_refused, format_countdown, format_elapsed, retry_countdown, status_class};
+pub use list::{load, merge_list, save, upsert, MAX_TASKS, STORAGE_KEY};
 pub use record::{expiry_from_url, TaskRecord};

@@ -55,9 +55,14 @@ pub struct TaskRecord {
     /// The input video's length (s), when the form knew it (for the poll schedule).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_video_s: Option<f64>,
-    /// The last error of polling (network, relay), shown until the next good read.
+    /// The last error of polling (network, relay), in plain words, shown until the next
+    /// good read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub poll_error: Option<String>,
+    /// When the poll that failed ([`TaskRecord::poll_error`]) is tried again (epoch ms), for
+    /// its countdown; `None`: no retry follows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub poll_retry_ms: Option<f64>,
 }
 
 impl TaskRecord {
@@ -88,6 +93,7 @@ impl TaskRecord {
             request: None,
             input_video_s: None,
             poll_error: None,
+            poll_retry_ms: None,
         }
     }
 
@@ -139,7 +145,7 @@ impl TaskRecord {
         let out = &response.output;
         self.prev_checked_ms = self.checked_ms;
         self.checked_ms = Some(now_ms);
-        self.poll_error = None;
+        self.poll_failed(None, None);
         self.status = out.task_status.clone();
         if out.video_url.is_some() {
             self.video_url = out.video_url.clone();
@@ -164,6 +170,13 @@ impl TaskRecord {
                 made + TASK_LIFETIME_S as f64 * 1000.0
             }));
         }
+    }
+
+    /// Records a failed poll (`error`, in plain words; `None`: cleared) and when the next try
+    /// is (`retry_at_ms`, epoch ms).
+    pub fn poll_failed(&mut self, error: Option<String>, retry_at_ms: Option<f64>) {
+        self.poll_retry_ms = retry_at_ms.filter(|_| error.is_some());
+        self.poll_error = error;
     }
 
     /// Seconds from submission to the end (or to `now_ms` while it runs).

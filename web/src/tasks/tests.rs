@@ -5,6 +5,7 @@ use wanedit_core::task::{TaskListItem, TaskResponse, TaskStatus};
 
 use super::*;
 use crate::forms::Op;
+use crate::i18n::Lang;
 
 fn body() -> Value {
     json!({"model": "wan2.1-vace-plus", "input": {"function": "video_outpainting", "prompt": "A violinist", "video_url": "http://x/v.mp4"}})
@@ -143,13 +144,40 @@ fn list_is_newest_first_capped_and_merged() {
 }
 
 #[test]
-fn history_of_a_model() {
-    let mut a = TaskRecord::submitted("a", "sim", &body(), TaskStatus::Pending, 0.0);
-    a.status = TaskStatus::Succeeded;
-    a.finished_ms = Some(300_000.0);
-    let mut b = a.clone();
-    b.model = "wan2.7-videoedit".into();
-    let mut c = a.clone();
-    c.status = TaskStatus::Failed;
-    assert_eq!(history(&[a, b, c], "wan2.1-vace-plus"), vec![300.0]);
+fn a_failed_poll_shows_until_the_next_good_read() {
+    let mut r = TaskRecord::submitted("a", "sim", &body(), TaskStatus::Pending, 0.0);
+    r.poll_failed(
+        Some("The relay at http://x is not answering.".into()),
+        Some(9_000.0),
+    );
+    assert_eq!(r.poll_retry_ms, Some(9_000.0));
+    assert_eq!(
+        retry_countdown(Lang::En, 9_000.0, 4_500.0),
+        "Trying again in 5 s."
+    );
+    assert_eq!(retry_countdown(Lang::Zh, 9_000.0, 4_500.0), "5 秒后重试。");
+    assert_eq!(
+        retry_countdown(Lang::En, 9_000.0, 9_200.0),
+        "Trying again now…"
+    );
+    r.apply(&response("RUNNING", json!({})), 10_000.0);
+    assert_eq!((r.poll_error.as_deref(), r.poll_retry_ms), (None, None));
+    // No retry without an error.
+    r.poll_failed(None, Some(1.0));
+    assert_eq!(r.poll_retry_ms, None);
+}
+
+#[test]
+fn a_refused_cancel_says_what_happened() {
+    assert_eq!(cancel_refused(Lang::En, None), None);
+    assert_eq!(cancel_refused(Lang::En, Some(&TaskStatus::Pending)), None);
+    let started = cancel_refused(Lang::En, Some(&TaskStatus::Running)).unwrap();
+    assert!(started.contains("just started running"), "{started}");
+    let ended = cancel_refused(Lang::En, Some(&TaskStatus::Succeeded)).unwrap();
+    assert!(
+        ended.contains("just ended") && !ended.contains("{status}"),
+        "{ended}"
+    );
+    let zh = cancel_refused(Lang::Zh, Some(&TaskStatus::Running)).unwrap();
+    assert!(zh.contains("刚刚开始运行"), "{zh}");
 }

@@ -3,8 +3,10 @@
 use leptos::prelude::*;
 use serde_json::json;
 use wanedit_core::task::{TaskListQuery, TaskResponse, TaskStatus};
+use wasm_bindgen::JsCast;
 use web_sys::{AbortController, Blob};
 
+use super::connect::{check_relay, contact, contact_after, plain_failure, relay_down_text};
 use super::{Ctx, FormState, LocalFile, SubmitState, Upload};
 use crate::api::{self, WaitOptions};
 use crate::forms::{self, Field, FormValues, LocalMedia, Op};
@@ -22,7 +24,9 @@ pub fn submit(ctx: Ctx, form: FormState) {
     let conn = ctx.conn(&upstream);
     form.submit.set(SubmitState::Sending);
     ctx.spawn(async move {
-        match api::submit(&conn, &checked.body).await {
+        let result = api::submit(&conn, &checked.body).await;
+        contact_after(ctx, result.as_ref().err());
+        match result {
             Ok(created) => {
                 let id = created.output.task_id.clone();
                 let mut record = TaskRecord::submitted(
@@ -50,10 +54,11 @@ pub fn submit(ctx: Ctx, form: FormState) {
                     "status",
                     json!({"taskId": id, "status": created.output.task_status, "task": created}),
                 );
+                reveal_task(ctx, id.clone());
                 watch(ctx, id, false);
             }
             Err(e) => {
-                let mut text = e.to_string();
+                let mut text = plain_failure(ctx, &e);
                 if e.status == Some(401) && e.code == "InvalidApiKey" {
                     text = format!("{text} — {}", ctx.tr(|s| s.key_wrong_region)());
                 }
@@ -66,6 +71,7 @@ pub fn submit(ctx: Ctx, form: FormState) {
 /// Applies a query answer to the stored task, and tells an embedding page when its status
 /// changed.
 fn apply(ctx: Ctx, task_id: &str, task: &TaskResponse) {
+    contact(ctx, true);
     let now = api::now_ms();
     let mut before = None;
     ctx.tasks.update(|ts| {
@@ -102,10 +108,12 @@ fn apply(ctx: Ctx, task_id: &str, task: &TaskResponse) {
     }
 }
 
-fn set_poll_error(ctx: Ctx, task_id: &str, error: Option<String>) {
+/// Puts a failed poll on its task, in plain words, with when the next try is (`None`: no
+/// retry follows).
+fn set_poll_error(ctx: Ctx, task_id: &str, error: Option<String>, retry_at_ms: Option<f64>) {
     ctx.tasks.update(|ts| {
         if let Some(t) = ts.iter_mut().find(|t| t.task_id == task_id) {
-            t.poll_error = error;
+            t.poll_failed(error, retry_at_ms);
         }
     });
     ctx.save_tasks();
@@ -138,14 +146,15 @@ pub fn watch(ctx: Ctx, task_id: String, check_first: bool) {
                     apply(ctx, &task_id, &task);
                     done = task.output.task_status.is_final();
                 }
-                Err(e) => set_poll_error(ctx, &task_id, Some(e.to_string())),
+                Err(e) => {
+                    contact_after(ctx, Some(&e));
+                    set_poll_error(ctx, &task_id, Some(plain_failure(ctx, &e)), None);
+                }
             }
         }
         if !done && !record.id_expired(api::now_ms()) {
-            let history = ctx
-                .tasks
-                .with_untracked(|ts| tasks::history(ts, &record.model));
             let id = task_id.clone();
+            let failing = task_id.clone();
             let result = api::wait(
                 &conn,
                 &task_id,
@@ -154,8 +163,12 @@ pub fn watch(ctx: Ctx, task_id: String, check_first: bool) {
                     request: record.request.clone(),
                     input_video_s: record.input_video_s,
                     submitted_at_ms: record.submitted_ms,
-                    history,
                     on_update: Box::new(move |task| apply(ctx, &id, task)),
+                    on_retry: Box::new(move |e, delay| {
+                        contact_after(ctx, Some(e));
+                        let retry_at = api::now_ms() + delay.as_millis() as f64;
+                        set_poll_error(ctx, &failing, Some(plain_failure(ctx, e)), Some(retry_at));
+                    }),
                     abort: Some(signal),
                 },
             )
@@ -165,7 +178,7 @@ pub fn watch(ctx: Ctx, task_id: String, check_first: bool) {
                 Err(e) => match &e.task {
                     Some(task) => apply(ctx, &task_id, task),
                     None if e.is_aborted() => {}
-                    None => set_poll_error(ctx, &task_id, Some(e.to_string())),
+                    None => set_poll_error(ctx, &task_id, Some(plain_failure(ctx, &e)), None),
                 },
             }
         }
@@ -196,7 +209,10 @@ pub fn check_now(ctx: Ctx, task_id: String) {
                     watch(ctx, task_id, false);
                 }
             }
-            Err(e) => set_poll_error(ctx, &task_id, Some(e.to_string())),
+            Err(e) => {
+                contact_after(ctx, Some(&e));
+                set_poll_error(ctx, &task_id, Some(plain_failure(ctx, &e)), None);
+            }
         }
     });
 }
@@ -223,7 +239,21 @@ pub fn cancel(ctx: Ctx, task_id: String) {
                 }
             }
             Err(e) => {
-                let text = format!("{}: {e}", ctx.t().cancel_failed);
+                contact_after(ctx, Some(&e));
+                // Refused (HTTP 400): the task has most likely just left PENDING. Read it, so
+                // the list shows its state (and no Cancel), and say so in plain words.
+                let now = match e.status {
+                    Some(400) => api::get(&conn, &task_id).await.ok(),
+                    _ => None,
+                };
+                if let Some(task) = &now {
+                    apply(ctx, &task_id, task);
+                }
+                let status = now.map(|t| t.output.task_status);
+                let text = match tasks::cancel_refused(ctx.lang.get_untracked(), status.as_ref()) {
+                    Some(plain) => plain,
+                    None => format!("{}: {}", ctx.t().cancel_failed, plain_failure(ctx, &e)),
+                };
                 note(ctx, &task_id, Some(text));
             }
         }
@@ -282,7 +312,10 @@ pub fn load_account(ctx: Ctx, status: RwSignal<Option<String>>) {
                     }
                 }
             }
-            Err(e) => status.set(Some(e.to_string())),
+            Err(e) => {
+                contact_after(ctx, Some(&e));
+                status.set(Some(plain_failure(ctx, &e)));
+            }
         }
     });
 }
@@ -312,6 +345,7 @@ pub fn accept_file(
             info: None,
             probe_error: None,
             upload: Upload::Probing,
+            content_issues: Vec::new(),
         });
     });
     form.values
@@ -394,7 +428,16 @@ pub fn upload(ctx: Ctx, form: FormState, field: Field, index: Option<usize>) {
                 }
             })
         });
-        match api::upload(&conn, &file.blob, model.as_str(), &name, progress).await {
+        // A relay that does not answer fails the upload at once, not after the client's
+        // retries with the bar at 0%.
+        if !check_relay(ctx).await {
+            let text = relay_down_text(ctx);
+            update_file(form, field, index, |f| f.upload = Upload::Failed(text));
+            return;
+        }
+        let result = api::upload(&conn, &file.blob, model.as_str(), &name, progress).await;
+        contact_after(ctx, result.as_ref().err());
+        match result {
             Ok(url) => {
                 // Only if the slot still holds this file.
                 let current = form.files.with_untracked(|fs| {
@@ -407,9 +450,10 @@ pub fn upload(ctx: Ctx, form: FormState, field: Field, index: Option<usize>) {
                     form.values.update(|v| v.set_media(field, index, url));
                 }
             }
-            Err(e) => update_file(form, field, index, |f| {
-                f.upload = Upload::Failed(e.to_string())
-            }),
+            Err(e) => {
+                let text = plain_failure(ctx, &e);
+                update_file(form, field, index, |f| f.upload = Upload::Failed(text))
+            }
         }
     });
 }
@@ -462,6 +506,9 @@ pub fn use_as_input(ctx: Ctx, op: Op, url: &str) {
         return;
     };
     let form = ctx.form(op);
+    // A new input starts a new request: the last Submit's outcome belongs to the old one.
+    form.submit.set(SubmitState::Idle);
+    form.note.set(None);
     for (field, value) in fresh.urls {
         drop_file(form, field, None);
         form.values
@@ -471,4 +518,40 @@ pub fn use_as_input(ctx: Ctx, op: Op, url: &str) {
     if let Some(el) = ctx.element("editor") {
         el.scroll_into_view();
     }
+}
+
+/// Brings a just-submitted task into view when the list is off screen (a phone, where the
+/// list sits below a long form); on a wide screen the list is beside the form and stays put.
+fn reveal_task(ctx: Ctx, task_id: String) {
+    ctx.spawn(async move {
+        // The list renders the new task on the next tick.
+        api::sleep(std::time::Duration::from_millis(50), None).await;
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let selector = format!("[data-task-id=\"{task_id}\"]");
+        let item = ctx
+            .element("tasks-h")
+            .and_then(|h| h.parent_element())
+            .and_then(|list| list.query_selector(&selector).ok().flatten());
+        let Some(item) = item else { return };
+        // `getBoundingClientRect` through JS (web-sys' `DomRect` is not worth a feature here).
+        let edge = |name: &str| {
+            js_sys::Reflect::get(&item, &"getBoundingClientRect".into())
+                .ok()
+                .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+                .and_then(|f| f.call0(&item).ok())
+                .and_then(|r| js_sys::Reflect::get(&r, &name.into()).ok())
+                .and_then(|v| v.as_f64())
+        };
+        let height = window
+            .inner_height()
+            .ok()
+            .and_then(|h| h.as_f64())
+            .unwrap_or(0.0);
+        let (top, bottom) = (edge("top").unwrap_or(0.0), edge("bottom").unwrap_or(0.0));
+        if top >= height || bottom <= 0.0 {
+            item.scroll_into_view();
+        }
+    });
 }

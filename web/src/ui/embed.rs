@@ -3,7 +3,9 @@
 //! events sent to the host.
 //!
 //! Everything an editor starts (polls, the clock, listeners) belongs to its Leptos owner, so
-//! `unmount` stops it all; nothing is registered on the host's `window` or `document`.
+//! `unmount` stops it all. The one listener on the host's `window` is the `storage` event of
+//! an editor with a `storage-key` (tasks saved by an editor in another tab), removed when the
+//! editor is; editors of one page on one key share their tasks directly ([`share_tasks`]).
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};
@@ -13,13 +15,25 @@ use leptos::prelude::*;
 use leptos::reactive::owner::Owner;
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, ShadowRoot};
 
-use super::{actions, Ctx};
+use super::{actions, Ctx, SubmitState};
 use crate::embed_options::{EmbedOptions, OptionError};
 use crate::forms::Op;
 use crate::prefill::values_from_body;
-use crate::tasks;
+use crate::tasks::{self, TaskRecord};
+
+thread_local! {
+    /// The live editors of this page, by an id of their own (tasks on one `storage-key` are
+    /// shared between them).
+    static LIVE: RefCell<Vec<(u64, Ctx)>> = const { RefCell::new(Vec::new()) };
+    static NEXT_LIVE: Cell<u64> = const { Cell::new(0) };
+    /// Each live editor's `storage` listener on the host's `window`, by the id in [`LIVE`].
+    static STORAGE_LISTENERS: RefCell<Vec<(u64, StorageListener)>> = const { RefCell::new(Vec::new()) };
+}
+
+type StorageListener = Closure<dyn FnMut(web_sys::Event)>;
 
 /// What an embedded editor knows of its host.
 #[derive(Clone)]
@@ -82,9 +96,20 @@ pub(super) fn apply(ctx: Ctx, options: EmbedOptions) {
         storage_key,
         workspace,
         asset_base,
+        // `embed.js` applies these to the editor's root element.
+        theme: _,
+        hide_account_tasks: _,
+        relay_config,
     } = options;
     if let Some(base) = asset_base {
         crate::probe::set_asset_base(&base);
+    }
+    if let Some(text) = relay_config {
+        let root = relay
+            .as_ref()
+            .map(|t| t.root.clone())
+            .unwrap_or_else(|| ctx.relay_root());
+        crate::api::preload_relay_config(&root, text);
     }
     if let Some(ops) = operations {
         if !ops.contains(&ctx.active.get_untracked()) {
@@ -110,30 +135,7 @@ pub(super) fn apply(ctx: Ctx, options: EmbedOptions) {
         ctx.relay_token.set(token);
     }
     if let Some(key) = storage_key {
-        let key = Some(key).filter(|k| !k.is_empty());
-        ctx.embed.update_value(|h| {
-            if let Some(h) = h {
-                h.storage_key = key;
-            }
-        });
-        // Tasks stored under the new key join the list (and are followed).
-        let stored = tasks::load(ctx.store_get(tasks::STORAGE_KEY).as_deref());
-        let new: Vec<String> = ctx.tasks.with_untracked(|ts| {
-            stored
-                .iter()
-                .filter(|s| !ts.iter().any(|t| t.task_id == s.task_id))
-                .map(|s| s.task_id.clone())
-                .collect()
-        });
-        ctx.tasks.update(|ts| {
-            for record in stored {
-                tasks::upsert(ts, record);
-            }
-        });
-        ctx.save_tasks();
-        for id in new {
-            actions::watch(ctx, id, true);
-        }
+        switch_storage_key(ctx, Some(key).filter(|k| !k.is_empty()));
     }
     if let Some((op, body)) = body {
         set_body(ctx, op, &body);
@@ -151,6 +153,164 @@ pub(super) fn apply(ctx: Ctx, options: EmbedOptions) {
     }
 }
 
+/// Moves the editor to another `storage-key` (a login or logout on the host page): the polls of
+/// the old key's tasks stop, the list becomes exactly the new key's stored list (nothing of
+/// the old one is kept or written under the new key), and its unfinished tasks are followed.
+fn switch_storage_key(ctx: Ctx, key: Option<String>) {
+    let same = ctx
+        .embed
+        .with_value(|h| h.as_ref().is_some_and(|h| h.storage_key == key));
+    if same {
+        return;
+    }
+    ctx.stop_all();
+    ctx.embed.update_value(|h| {
+        if let Some(h) = h {
+            h.storage_key = key;
+        }
+    });
+    let stored = tasks::load(ctx.store_get(tasks::STORAGE_KEY).as_deref());
+    let unfinished: Vec<String> = stored
+        .iter()
+        .filter(|t| !t.is_final())
+        .map(|t| t.task_id.clone())
+        .collect();
+    ctx.task_notes.set(Default::default());
+    ctx.tasks.set(stored);
+    for id in unfinished {
+        actions::watch(ctx, id, true);
+    }
+}
+
+/// Merges `theirs` (another editor's list on the same key) into `ours` by task id: unknown
+/// tasks are added, and a known one is replaced when theirs has ended and ours has not.
+/// Returns the ids added or replaced (empty: nothing changed).
+fn merge_by_id(ours: &mut Vec<TaskRecord>, theirs: Vec<TaskRecord>) -> Vec<String> {
+    let mut changed = Vec::new();
+    for record in theirs {
+        let newer = match ours.iter().find(|t| t.task_id == record.task_id) {
+            None => true,
+            Some(known) => record.is_final() && !known.is_final(),
+        };
+        if newer {
+            changed.push(record.task_id.clone());
+            tasks::upsert(ours, record);
+        }
+    }
+    changed
+}
+
+/// Takes `theirs` into the editor's list (see [`merge_by_id`]); stores and follows what was new.
+fn take_tasks(ctx: Ctx, theirs: Vec<TaskRecord>) {
+    let Some(mut list) = ctx.tasks.try_get_untracked() else {
+        return;
+    };
+    let changed = merge_by_id(&mut list, theirs);
+    if changed.is_empty() {
+        return;
+    }
+    ctx.tasks.set(list);
+    ctx.save_tasks();
+    for id in changed {
+        actions::watch(ctx, id, true);
+    }
+}
+
+fn storage_key_of(ctx: Ctx) -> Option<String> {
+    ctx.embed
+        .try_with_value(|h| h.as_ref().and_then(|h| h.storage_key.clone()))
+        .flatten()
+}
+
+/// Shares the tasks of editors on one `storage-key`, merged by task id: editors of this page
+/// directly whenever a list changes, editors in other tabs through the `storage` event (the
+/// browser sends it to every other document of the origin when one writes the key).
+pub(super) fn share_tasks(ctx: Ctx) {
+    let id = NEXT_LIVE.with(|n| {
+        n.set(n.get() + 1);
+        n.get()
+    });
+    LIVE.with(|l| l.borrow_mut().push((id, ctx)));
+    Effect::new(move |_| {
+        let list = ctx.tasks.get();
+        let Some(key) = storage_key_of(ctx) else {
+            return;
+        };
+        let others: Vec<Ctx> = LIVE.with(|l| {
+            l.borrow()
+                .iter()
+                .filter(|(other, c)| *other != id && storage_key_of(*c).as_deref() == Some(&key))
+                .map(|(_, c)| *c)
+                .collect()
+        });
+        for other in others {
+            take_tasks(other, list.clone());
+        }
+    });
+    // A `StorageEvent`'s `key` and `newValue`, read without web-sys' StorageEvent type.
+    let on_storage: StorageListener = Closure::new(move |ev: web_sys::Event| {
+        let Some(ns) = storage_key_of(ctx) else {
+            return;
+        };
+        let field = |name: &str| js_sys::Reflect::get(&ev, &name.into()).ok()?.as_string();
+        if field("key") != Some(crate::embed_options::namespaced(&ns, tasks::STORAGE_KEY)) {
+            return;
+        }
+        take_tasks(ctx, tasks::load(field("newValue").as_deref()));
+    });
+    if let Some(w) = web_sys::window() {
+        let _ = w.add_event_listener_with_callback("storage", on_storage.as_ref().unchecked_ref());
+    }
+    STORAGE_LISTENERS.with(|l| l.borrow_mut().push((id, on_storage)));
+    on_cleanup(move || {
+        LIVE.with(|l| l.borrow_mut().retain(|(other, _)| *other != id));
+        let mine = STORAGE_LISTENERS.with(|l| {
+            let mut l = l.borrow_mut();
+            let at = l.iter().position(|(other, _)| *other == id)?;
+            Some(l.remove(at).1)
+        });
+        if let (Some(listener), Some(w)) = (mine, web_sys::window()) {
+            let _ =
+                w.remove_event_listener_with_callback("storage", listener.as_ref().unchecked_ref());
+        }
+    });
+}
+
+/// Emits `failed` when a Submit fails (the relay refused it, or did not answer): every failure
+/// reaches the host page, not only those of a task that ran.
+pub(super) fn watch_submits(ctx: Ctx) {
+    for op in Op::ALL {
+        let form = ctx.form(op);
+        Effect::new(move |_| {
+            if let SubmitState::Failed(message, issues) = form.submit.get() {
+                // Only a new failure emits (not a language change, say).
+                let unanswered = untrack(|| message == super::connect::relay_down_text(ctx));
+                ctx.emit(
+                    "failed",
+                    json!({
+                        "operation": op.slug(),
+                        "stage": "submit",
+                        "message": crate::embed_options::explain_failure(
+                            &message,
+                            unanswered,
+                            &ctx.relay_root(),
+                            &page_origin(),
+                        ),
+                        "issues": issues,
+                    }),
+                );
+            }
+        });
+    }
+}
+
+/// The host page's origin (`https://www.example.com`).
+fn page_origin() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
+}
+
 fn set_body(ctx: Ctx, op: Op, body: &Value) {
     let form = ctx.form(op);
     for f in form.files.get_untracked() {
@@ -160,8 +320,11 @@ fn set_body(ctx: Ctx, op: Op, body: &Value) {
     ctx.active.set(op);
 }
 
-/// Emits `validation` whenever the issues of the shown form change.
+/// Emits `validation` whenever the issues of the shown form change; also starts the other
+/// host-facing watches ([`share_tasks`], [`watch_submits`]).
 pub(super) fn watch_validation(ctx: Ctx) {
+    share_tasks(ctx);
+    watch_submits(ctx);
     Effect::new(move |_| {
         let op = ctx.active.get();
         let checked = ctx.form(op).checked.get();

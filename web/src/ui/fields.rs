@@ -362,7 +362,8 @@ pub fn size_picker(
                                 <span class="shape-box" aria-hidden="true">
                                     <span
                                         class="shape"
-                                        style=format!("width:{}px;height:{}px", fixed(box_w, 0), fixed(box_h, 0))
+                                        style:width=format!("{}px", fixed(box_w, 0))
+                                        style:height=format!("{}px", fixed(box_h, 0))
                                     ></span>
                                 </span>
                                 <span class="size-name">{value}</span>

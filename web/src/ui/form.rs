@@ -11,7 +11,7 @@ use wasm_bindgen::JsCast;
 use super::field_frame::Issues;
 use super::fields;
 use super::rx;
-use super::{actions, Ctx, FormState, SubmitState};
+use super::{actions, draft, examples, Ctx, FormState, SubmitState};
 use crate::forms::{slider_value, Field, MaskKind, Op, Target};
 use crate::i18n::issue_label;
 use crate::media::Outpaint;
@@ -20,6 +20,7 @@ use crate::num::fixed;
 #[component]
 pub fn Editor() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
+    draft::restore_and_keep(ctx);
     let focus_tab = move |op: Op| {
         if let Some(el) = ctx
             .element(&format!("tab-{}", op.slug()))
@@ -83,7 +84,7 @@ pub fn Editor() -> impl IntoView {
 fn curl_base(ctx: Ctx, region: &Region, upstream: &str) -> String {
     match region {
         Region::Intl | Region::Cn => region.base_url().to_string(),
-        Region::Custom(_) => ctx.conn(upstream).base_url,
+        Region::Custom(_) => ctx.conn_config(upstream).base_url,
     }
 }
 
@@ -119,7 +120,7 @@ fn OpForm(form: FormState) -> impl IntoView {
                 };
                 Some(
                     view! {
-                        <crate::mask_editor::MaskEditorHook form label=ctx.tr(|s| s.draw_mask) on_mask />
+                        <crate::mask_editor::MaskEditorHook form label=ctx.tr(|s| s.draw_mask) t=move || ctx.t() on_mask />
                     }
                     .into_any(),
                 )
@@ -212,6 +213,12 @@ fn OpForm(form: FormState) -> impl IntoView {
                     <button type="button" class="copy-json" on:click=move |_| actions::copy(ctx, form, json())>
                         {ctx.tr(|s| s.copy_json)}
                     </button>
+                    <button type="button" class="try-example" on:click=move |_| examples::fill(ctx, op)>
+                        {ctx.tr(|s| s.try_example)}
+                    </button>
+                    <button type="button" class="clear-form link" on:click=move |_| draft::clear(ctx, op)>
+                        {ctx.tr(|s| s.clear_form)}
+                    </button>
                     <span class="note" role="status">{rx(move || form.note.get())}</span>
                 </div>
                 <div class="submit-status" id=format!("{slug}-submit-status") aria-live="polite">
@@ -220,7 +227,18 @@ fn OpForm(form: FormState) -> impl IntoView {
                         let lang = ctx.lang.get();
                         match form.submit.get() {
                             SubmitState::Done(id) => view! {
-                                <p class="ok">{format!("{}: ", t.submitted)}<code class="task-id">{id}</code></p>
+                                <p class="ok">
+                                    {format!("{}: ", t.submitted)}<code class="task-id">{id}</code>
+                                    " "
+                                    // Where the list sits below the form (a phone), a way down to it.
+                                    <button type="button" class="link tasks-jump" on:click=move |_| {
+                                        if let Some(el) = ctx.element("tasks-h") {
+                                            el.scroll_into_view();
+                                        }
+                                    }>
+                                        {format!("{} ({}) ↓", t.tasks_jump, ctx.tasks.with(Vec::len))}
+                                    </button>
+                                </p>
                             }
                             .into_any(),
                             SubmitState::Failed(text, issues) => view! {
@@ -432,29 +450,29 @@ fn OutpaintPreview(form: FormState) -> impl IntoView {
             (u.starts_with("http://") || u.starts_with("https://")).then_some(u)
         })
     };
+    // Sizes through the CSSOM, not a `style` attribute: no `'unsafe-inline'` under a CSP.
+    let canvas_ref = NodeRef::<leptos::html::Div>::new();
+    let frame_ref = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        let (w, h, g) = geometry();
+        let (Some(canvas), Some(frame)) = (canvas_ref.get(), frame_ref.get()) else {
+            return;
+        };
+        let ratio = format!("{} / {}", fixed(g.width, 2), fixed(g.height, 2));
+        let _ = web_sys::HtmlElement::style(&canvas).set_property("aspect-ratio", &ratio);
+        let (l, t, fw, fh) = g.frame_percent(w, h);
+        for (name, v) in [("left", l), ("top", t), ("width", fw), ("height", fh)] {
+            let _ = web_sys::HtmlElement::style(&frame)
+                .set_property(name, &format!("{}%", fixed(v, 2)));
+        }
+    });
     view! {
         <figure class="outpaint" data-hook="outpaint-preview">
             <div
                 class="outpaint-canvas"
-                style=rx(move || {
-                    let (_, _, g) = geometry();
-                    format!("aspect-ratio: {} / {}", fixed(g.width, 2), fixed(g.height, 2))
-                })
+                node_ref=canvas_ref
             >
-                <div
-                    class="outpaint-frame"
-                    style=rx(move || {
-                        let (w, h, g) = geometry();
-                        let (l, t, fw, fh) = g.frame_percent(w, h);
-                        format!(
-                            "left:{}%;top:{}%;width:{}%;height:{}%",
-                            fixed(l, 2),
-                            fixed(t, 2),
-                            fixed(fw, 2),
-                            fixed(fh, 2)
-                        )
-                    })
-                >
+                <div class="outpaint-frame" node_ref=frame_ref>
                     {rx(move || {
                         preview()
                             .map(|src| view! { <video src=src muted playsinline preload="metadata"></video> })
@@ -478,6 +496,14 @@ fn OutpaintPreview(form: FormState) -> impl IntoView {
                     <span class="hint">{rx(move || format!(" {}", ctx.t().outpaint_unknown_size))}</span>
                 </Show>
             </figcaption>
+            // No expansion at all is a valid request that changes nothing: say so (a warning,
+            // since DashScope takes it).
+            <Show when=move || {
+                let (w, h, g) = geometry();
+                !form.pristine.get() && (g.width - w).abs() < 0.5 && (g.height - h).abs() < 0.5
+            }>
+                <p class="issue warning outpaint-none" role="status">{ctx.tr(|s| s.outpaint_no_expansion)}</p>
+            </Show>
         </figure>
     }
 }

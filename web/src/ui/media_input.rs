@@ -104,13 +104,21 @@ pub fn MediaSlot(form: FormState, field: Field, index: Option<usize>) -> impl In
                 })
         })
     });
-    let preview_src = move || match local.get() {
+    // A memo: the preview element is made again only when its source changes, not on every
+    // edit of the form (each new element fetches the URL again).
+    let preview_src = Memo::new(move |_| match local.get() {
         Some((_, object_url, ..)) => Some(object_url),
         None => {
             let u = url();
             (u.starts_with("http://") || u.starts_with("https://")).then_some(u)
         }
-    };
+    });
+    // The source whose preview failed to load: it is not fetched again until the user asks
+    // (or enters another URL), and the failure is shown.
+    let failed = RwSignal::new(None::<String>);
+    let on_error = move |_| failed.set(preview_src.get_untracked());
+    // Spaces typed or pasted into the URL were encoded (DashScope takes no spaces).
+    let encoded = RwSignal::new(false);
     let take = move |files: Option<web_sys::FileList>| {
         if let Some(file) = files.and_then(|l| l.get(0)) {
             let name = file.name();
@@ -165,9 +173,10 @@ pub fn MediaSlot(form: FormState, field: Field, index: Option<usize>) -> impl In
                     placeholder=ctx.tr(|s| s.url_placeholder)
                     prop:value=url
                     on:change=move |ev| {
-                        let v = event_target_value(&ev);
+                        let (v, changed) = encode_spaces(event_target_value(&ev).trim());
+                        encoded.set(changed);
                         actions::drop_file(form, field, index);
-                        form.values.update(|vals| vals.set_media(field, index, v.trim().to_string()));
+                        form.values.update(|vals| vals.set_media(field, index, v));
                     }
                 />
                 <button
@@ -199,6 +208,7 @@ pub fn MediaSlot(form: FormState, field: Field, index: Option<usize>) -> impl In
                         type="button"
                         class="link clear"
                         on:click=move |_| {
+                            encoded.set(false);
                             actions::drop_file(form, field, index);
                             form.values.update(|vals| vals.set_media(field, index, String::new()));
                         }
@@ -207,6 +217,9 @@ pub fn MediaSlot(form: FormState, field: Field, index: Option<usize>) -> impl In
                     </button>
                 </Show>
             </div>
+            <Show when=move || encoded.get()>
+                <p class="issue warning url-encoded" role="status">{ctx.tr(|s| s.url_spaces_encoded)}</p>
+            </Show>
             <p class="drop-hint">{ctx.tr(|s| s.drop_hint)}</p>
             {rx(move || {
                 local
@@ -267,7 +280,21 @@ pub fn MediaSlot(form: FormState, field: Field, index: Option<usize>) -> impl In
                     })
             })}
             {rx(move || {
-                preview_src()
+                let src = preview_src.get()?;
+                if failed.with(|f| f.as_ref() == Some(&src)) {
+                    return Some(
+                        view! {
+                            <div class="preview-failed" role="status">
+                                <p class="issue warning">{ctx.t().preview_failed}</p>
+                                <button type="button" class="link retry-preview" on:click=move |_| failed.set(None)>
+                                    {ctx.t().retry_preview}
+                                </button>
+                            </div>
+                        }
+                        .into_any(),
+                    );
+                }
+                Some(src)
                     .map(|src| {
                         if video {
                             view! {
@@ -279,17 +306,40 @@ pub fn MediaSlot(form: FormState, field: Field, index: Option<usize>) -> impl In
                                     playsinline
                                     preload="metadata"
                                     on:loadedmetadata=on_meta
+                                    on:error=on_error
                                 ></video>
                             }
                                 .into_any()
                         } else {
-                            view! { <img class="preview" src=src alt="" /> }.into_any()
+                            view! { <img class="preview" src=src alt="" on:error=on_error /> }.into_any()
                         }
                     })
             })}
             <Issues form target=Target { field, index } />
         </div>
     }
+}
+
+/// `url` with its whitespace percent-encoded (`%20` for a space), and whether there was any:
+/// a URL with a space is not one DashScope fetches, and the encoded one is what was meant.
+fn encode_spaces(url: &str) -> (String, bool) {
+    let mut out = String::with_capacity(url.len());
+    let mut changed = false;
+    for c in url.chars() {
+        if c.is_ascii_whitespace() {
+            changed = true;
+            out.push_str(match c {
+                ' ' => "%20",
+                '\t' => "%09",
+                '\n' => "%0A",
+                '\r' => "%0D",
+                _ => "%0C",
+            });
+        } else {
+            out.push(c);
+        }
+    }
+    (out, changed)
 }
 
 /// The role select of reference image `index` (`obj_or_bg`).

@@ -2,7 +2,9 @@
 
 pub(crate) mod actions;
 mod connect;
+mod draft;
 pub mod embed;
+mod examples;
 mod field_frame;
 mod fields;
 mod form;
@@ -20,7 +22,7 @@ use web_sys::AbortController;
 
 use leptos::reactive::owner::{Owner, WeakOwner};
 
-use crate::api::{self, Conn};
+use crate::api::{self, Conn, ConnConfig};
 use crate::embed_options::{namespaced, EmbedOptions};
 pub use crate::form_state::{FormState, LocalFile, SubmitState, Upload};
 use crate::forms::{self, Field, Op};
@@ -58,6 +60,9 @@ pub struct Ctx {
     pub now: RwSignal<f64>,
     /// The waits running, by task id.
     pub watching: StoredValue<HashMap<String, AbortController>, LocalStorage>,
+    /// The one connection (and `wanedit-client` client) of each upstream, remade only when
+    /// its configuration (key, token, workspace, clock speed) changes. See [`Ctx::conn`].
+    pub conns: StoredValue<HashMap<String, Conn>, LocalStorage>,
     /// The operations offered (the tabs), in `Op::ALL` order.
     pub ops: RwSignal<Vec<Op>>,
     /// The relay's root URL (`https://relay.example.com`); `None`: this page's origin.
@@ -114,8 +119,29 @@ impl Ctx {
         })
     }
 
-    /// How to reach `upstream` with the current key, workspace and token.
+    /// The connection to `upstream` with the current key, workspace and token: the one
+    /// client of that upstream, made on first use (and again when the configuration changed),
+    /// which keeps its poll history in this app's storage ([`api::POLL_HISTORY_KEY`] per
+    /// upstream: accounts and speeds differ between upstreams).
     pub fn conn(&self, upstream: &str) -> Conn {
+        let config = self.conn_config(upstream);
+        let key = self.storage_key(&api::history_key(upstream));
+        let cached = self.conns.with_value(|c| {
+            c.get(upstream)
+                .filter(|conn| conn.is_for(&config, &key))
+                .cloned()
+        });
+        if let Some(conn) = cached {
+            return conn;
+        }
+        let conn = Conn::new(config, key);
+        self.conns
+            .update_value(|c| drop(c.insert(upstream.to_string(), conn.clone())));
+        conn
+    }
+
+    /// How to reach `upstream` with the current key, workspace and token.
+    pub fn conn_config(&self, upstream: &str) -> ConnConfig {
         let s = self.settings.get_untracked();
         let root = self.relay_root();
         let token = self.relay_token.get_untracked();
@@ -128,7 +154,7 @@ impl Ctx {
             .or_else(|| storage::get(DEBUG_TIME_SCALE_KEY).and_then(|v| crate::num::parse(&v)))
             .filter(|v| v.is_finite() && *v > 0.0)
             .unwrap_or(1.0);
-        Conn {
+        ConnConfig {
             base_url: format!("{root}/{upstream}"),
             api_key: settings::key_to_send(s.key_mode, &self.api_key.get_untracked()),
             workspace: Some(s.workspace.trim().to_string()).filter(|w| !w.is_empty()),
@@ -294,6 +320,7 @@ pub fn app(embed: Option<EmbedStart>) -> impl IntoView {
         forms,
         now: RwSignal::new(api::now_ms()),
         watching: StoredValue::new_local(HashMap::new()),
+        conns: StoredValue::new_local(HashMap::new()),
         ops: RwSignal::new(Op::ALL.to_vec()),
         relay_root: RwSignal::new(None),
         fixed_upstream: RwSignal::new(false),

@@ -8,7 +8,7 @@ use super::rx;
 use super::{actions, Ctx};
 use crate::forms::{FormValues, Op};
 use crate::i18n::{op_name, status_name};
-use crate::tasks::{format_countdown, format_elapsed, status_class, TaskRecord};
+use crate::tasks::{format_countdown, format_elapsed, retry_countdown, status_class, TaskRecord};
 
 #[component]
 pub fn TaskList() -> impl IntoView {
@@ -205,7 +205,18 @@ fn row(ctx: Ctx, r: TaskRecord) -> impl IntoView {
         {r.actual_prompt.clone().map(|p| view! {
             <details class="actual-prompt"><summary>{t.actual_prompt}</summary><p>{p}</p></details>
         })}
-        {r.poll_error.clone().map(|e| view! { <p class="warn poll-error">{format!("{}: {e}", t.polling_error)}</p> })}
+        {r.poll_error.clone().map(|e| {
+            // The next try's countdown, on the app's clock.
+            let retry = r.poll_retry_ms.map(|at| {
+                rx(move || format!(" {}", retry_countdown(ctx.lang.get(), at, ctx.now.get())))
+            });
+            view! {
+                <p class="warn poll-error" role="status">
+                    {format!("{}: {e}", t.polling_error)}
+                    <span class="retry">{retry}</span>
+                </p>
+            }
+        })}
         <p class="warn task-note" role="status">{note}</p>
         <div class="task-actions">
             {pending.then(|| view! {

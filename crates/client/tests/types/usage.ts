@@ -51,8 +51,21 @@ export async function use(file: Blob, element: Element): Promise<string> {
     submittedAt: Date.now(),
     inputVideoSeconds: 5,
     onUpdate: (t) => t.output.task_status,
+    onRetry: (e: WanError, delayMs: number) => `${e.kind} ${delayMs}`,
+    request: body,
   });
   const ran = await client.run(body, { onSubmitted: (taskId: string) => taskId, inputVideoSeconds: 3 });
+  // The history store: localStorage, any getItem/setItem object, or null (memory).
+  const memory = new Map<string, string>();
+  const learning = new Client({
+    baseUrl: 'http://127.0.0.1:8787/intl',
+    history: { getItem: (k: string) => memory.get(k) ?? null, setItem: (k: string, v: string) => void memory.set(k, v) },
+  });
+  new Client({ baseUrl: 'http://127.0.0.1:8787/intl', history: null });
+  new Client({ baseUrl: 'http://127.0.0.1:8787/intl', history: localStorage });
+  // @ts-expect-error a store needs getItem and setItem
+  new Client({ baseUrl: 'http://127.0.0.1:8787/intl', history: { getItem: (k: string) => k } });
+  learning.free();
   const list = await client.list({ model_name: 'wan2.7-videoedit', page_no: 1 });
   await client.cancel(list.data[0].task_id);
   const url: string = await client.upload(file, { model: 'wan2.7-videoedit', onProgress: (f: number) => f });

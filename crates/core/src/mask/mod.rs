@@ -13,6 +13,8 @@
 //!   sweep a round brush along the segment between consecutive pointer samples, so there are
 //!   no gaps however fast the pointer moves. The brush goes down to 1 px; the eraser is the
 //!   same stroke painting black. Each call returns the dirty rectangle to redraw.
+//! - **Content rule**: [`check_mask_pixels`] / [`MaskBitmap::check`]: all black is an
+//!   error (it edits nothing), all white a warning.
 //! - **Shapes**: rectangle, lasso (nonzero winding), invert, clear, and "fill bounding box".
 //! - **Undo/redo** stores only the pixels each edit toggled, run-length encoded, within a
 //!   byte budget and step limit ([`HistoryLimits`]); a stroke is one step.
@@ -22,12 +24,14 @@
 //! Points are `f32` image coordinates: the canvas undoes its own zoom and pan first, and can
 //! step brush sizes with [`step_brush_diameter`].
 
+mod check;
 mod geometry;
 mod history;
 mod overlay;
 mod png_io;
 mod raster;
 
+pub use check::check_mask_pixels;
 pub use geometry::{Point, Rect};
 pub use history::HistoryLimits;
 pub use overlay::OverlayStyle;

@@ -1,4 +1,5 @@
-//! Learning from an account's earlier tasks ([`Poller::with_history`](super::Poller::with_history)).
+//! Learning from an account's earlier tasks ([`PastTask`]; the poller's `with_history` uses
+//! [`learn`]). Imports only `request` and `clock`: nothing here knows the poller.
 //!
 //! The residual of a past task is `ln(run time / prior median of its request)`. They follow
 //! `residual = account shift + class shift + noise`:
@@ -15,10 +16,52 @@
 //! Residuals more than three robust standard deviations from the median (stragglers, which
 //! the poller's robust component covers) are left out of the fit.
 
-use super::poller::PastTask;
+use super::clock::service_seconds_between;
 #[cfg(doc)]
 use super::request::SIGMA_MAPPING;
 use super::request::{RequestFeatures, SIGMA_TASK};
+use crate::task::{TaskResponse, TaskStatus};
+
+/// One earlier task of the account, for the poller's `with_history`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PastTask {
+    /// What it asked for.
+    pub request: RequestFeatures,
+    /// How long it ran, seconds: `end_time − scheduled_time` ([`PastTask::from_response`]).
+    /// The time from submission to the final status will do where that is all there is (it
+    /// includes queueing, so it overstates the run a little).
+    pub run_s: f64,
+}
+
+impl PastTask {
+    /// A past task.
+    pub fn new(request: RequestFeatures, run_s: f64) -> Self {
+        PastTask { request, run_s }
+    }
+
+    /// From a succeeded task's answer (`end_time − scheduled_time`); `None` for any other
+    /// status or without both times.
+    pub fn from_response(request: RequestFeatures, answer: &TaskResponse) -> Option<Self> {
+        let o = &answer.output;
+        if o.task_status != TaskStatus::Succeeded {
+            return None;
+        }
+        let run = service_seconds_between(o.scheduled_time.as_deref()?, o.end_time.as_deref()?)?;
+        (run > 0.0).then_some(PastTask::new(request, run))
+    }
+
+    /// [`PastTask::from_response`] on a task answer as JSON
+    /// (`{"output":{"task_status","scheduled_time","end_time",…}}`).
+    pub fn from_json(request: RequestFeatures, answer: &serde_json::Value) -> Option<Self> {
+        let output = answer.get("output")?;
+        let text = |key: &str| output.get(key).and_then(serde_json::Value::as_str);
+        if TaskStatus::parse(text("task_status")?) != TaskStatus::Succeeded {
+            return None;
+        }
+        let run = service_seconds_between(text("scheduled_time")?, text("end_time")?)?;
+        (run > 0.0).then_some(PastTask::new(request, run))
+    }
+}
 
 /// Prior σ of the class shift (how far the mapping may be off for one kind of request).
 pub const SIGMA_CLASS: f64 = 0.1;
@@ -144,7 +187,7 @@ fn within_class(items: &[(RequestFeatures, f64)]) -> (f64, f64) {
 mod tests {
     use super::*;
     use crate::model::VaceFunction;
-    use crate::poll::SIGMA_MAPPING;
+    use crate::poll::request::SIGMA_MAPPING;
 
     fn vace(function: VaceFunction) -> RequestFeatures {
         RequestFeatures::Vace {

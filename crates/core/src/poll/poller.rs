@@ -8,14 +8,10 @@ use core::time::Duration;
 use serde_json::Value;
 
 use super::clock::service_seconds_between;
+use super::learn::{learn, PastTask};
 use super::request::RequestFeatures;
-use super::schedule::{whole_millis, Completion, Run};
-use super::{PollSchedule, Schedule};
+use super::schedule::{whole_millis, Completion, PollSchedule, Run, Schedule};
 use crate::task::{TaskResponse, TaskStatus};
-
-/// Seconds a task typically waits before it runs, when an account has a free slot. Only the
-/// elapsed-only [`PollSchedule::for_request`] adds it; the poller watches for the start.
-pub(crate) const TYPICAL_QUEUE_S: f64 = 5.0;
 
 /// Share of the run-time prior kept on a wide log-normal around the request's median
 /// ([`ROBUST_SIGMA`]), in case the request mapping is wrong for this task or the task straggles:
@@ -95,35 +91,6 @@ impl Observation {
     }
 }
 
-/// One earlier task of the account, for [`Poller::with_history`].
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct PastTask {
-    /// What it asked for.
-    pub request: RequestFeatures,
-    /// How long it ran, seconds: `end_time − scheduled_time` ([`PastTask::from_response`]).
-    /// The time from submission to the final status will do where that is all there is (it
-    /// includes queueing, so it overstates the run a little).
-    pub run_s: f64,
-}
-
-impl PastTask {
-    /// A past task.
-    pub fn new(request: RequestFeatures, run_s: f64) -> Self {
-        PastTask { request, run_s }
-    }
-
-    /// From a succeeded task's answer (`end_time − scheduled_time`); `None` for any other
-    /// status or without both times.
-    pub fn from_response(request: RequestFeatures, answer: &TaskResponse) -> Option<Self> {
-        let o = &answer.output;
-        if o.task_status != TaskStatus::Succeeded {
-            return None;
-        }
-        let run = service_seconds_between(o.scheduled_time.as_deref()?, o.end_time.as_deref()?)?;
-        (run > 0.0).then_some(PastTask::new(request, run))
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum State {
     /// Not seen running: `since_s` is when it was last seen pending (0: submission).
@@ -175,7 +142,7 @@ impl Poller {
             features,
             knobs: PollSchedule {
                 request_cost_s,
-                ..features.knobs()
+                ..PollSchedule::for_family(features.family())
             },
             run: Run {
                 weight: 1.0 - ROBUST_SHARE,
@@ -216,7 +183,7 @@ impl Poller {
     /// tasks; stragglers are left out. See the `learn` module's docs for the model. Past
     /// tasks of other families, and nonsense run times, are ignored.
     pub fn with_history(mut self, past: &[PastTask]) -> Self {
-        if let Some((shift, sigma)) = super::learn::learn(&self.features, past) {
+        if let Some((shift, sigma)) = learn(&self.features, past) {
             self.run.median_s = self.features.run_prior().median_s * shift.exp();
             self.run.sigma = sigma;
             self.wide.median_s = self.run.median_s;

@@ -5,7 +5,7 @@
 //! DashScope publishes no per-request time model, only that a VACE task takes about 5–10
 //! minutes and a wan2.7-videoedit task about 1–5 minutes. What follows is our assumption,
 //! shaped so that every request lands inside those documented ranges; the account's own
-//! history corrects it ([`Poller::with_history`](super::Poller::with_history)).
+//! history corrects it (the poller's `with_history`).
 //!
 //! Run time here is `scheduled_time` → `end_time` (generation; queueing is not in it):
 //!
@@ -24,12 +24,14 @@
 //!   has σ ≈ 0.23 (±23 %), narrower than a model's whole documented range but well inside it.
 //! - Anything the mapping cannot read (an unknown model, a missing or invalid function,
 //!   resolution, size or duration) falls back to the per-model prior of
-//!   [`PollSchedule::for_model`](super::PollSchedule::for_model): VACE median 7 min σ 0.25,
+//!   [`model_prior`] (which `PollSchedule::for_model` uses too): VACE median 7 min σ 0.25,
 //!   wan2.7 (and unknown models) median 2.5 min σ 0.45.
+//!
+//! This module imports no other module of `poll`: the schedule, the learning and the poller
+//! build on it.
 
 use serde_json::Value;
 
-use super::PollSchedule;
 use crate::model::{Resolution, Size, VaceFunction};
 use crate::{Family, Model};
 
@@ -92,6 +94,16 @@ impl RunPrior {
                 + feature_sigma.powi(2))
             .sqrt(),
         }
+    }
+}
+
+/// The completion-time prior of a model family when nothing but the model is known: median
+/// seconds and σ of ln. VACE (about 5–10 minutes): 7 min, σ 0.25; wan2.7-videoedit (about 1–5
+/// minutes) and unknown models (the shorter tasks, so nothing is detected late): 2.5 min, σ 0.45.
+pub(crate) fn model_prior(family: Option<Family>) -> (f64, f64) {
+    match family {
+        Some(Family::Vace) => (420.0, 0.25),
+        _ => (150.0, 0.45),
     }
 }
 
@@ -234,12 +246,9 @@ impl RequestFeatures {
     pub fn run_prior(&self) -> RunPrior {
         match *self {
             RequestFeatures::Model(family) => {
-                let s = match family {
-                    Some(Family::Vace) => PollSchedule::vace(),
-                    _ => PollSchedule::wan27(),
-                };
+                let (median_s, sigma) = model_prior(family);
                 let rest = SIGMA_TASK * SIGMA_TASK + SIGMA_MAPPING * SIGMA_MAPPING;
-                RunPrior::new(s.median_s, (s.sigma * s.sigma - rest).max(0.0).sqrt())
+                RunPrior::new(median_s, (sigma * sigma - rest).max(0.0).sqrt())
             }
             RequestFeatures::Vace { function, pixels } => {
                 let base = match function {
@@ -275,14 +284,6 @@ impl RequestFeatures {
                     }
                 }
             }
-        }
-    }
-
-    /// The model's knobs (request cost, bounds, early failures).
-    pub(crate) fn knobs(&self) -> PollSchedule {
-        match self.family() {
-            Some(Family::Vace) => PollSchedule::vace(),
-            _ => PollSchedule::wan27(),
         }
     }
 }

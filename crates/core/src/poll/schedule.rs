@@ -1,16 +1,49 @@
-//! [`PollSchedule`]: intervals from the hazard rate of a modelled completion time, as a pure
-//! function of the time since submission; and the hazard arithmetic the stateful
-//! [`Poller`](super::Poller) shares.
+//! [`Schedule`] and the schedules that know only the time since submission: the baselines
+//! ([`FixedInterval`], [`SdkSchedule`]) and [`PollSchedule`], intervals from the hazard rate of
+//! a modelled completion time; and the hazard arithmetic the stateful poller shares. Imports
+//! only `request` (the per-model priors): the poller builds on this module, not the other way.
 
 use core::time::Duration;
 
-use super::request::RequestFeatures;
-use super::Schedule;
+use super::request::{model_prior, RequestFeatures};
+use crate::Family;
 use serde_json::Value;
 
+/// Seconds a task typically waits before it runs, when an account has a free slot. Only the
+/// elapsed-only [`PollSchedule::for_request`] adds it; the poller watches for the start.
+const TYPICAL_QUEUE_S: f64 = 5.0;
+
+/// A polling schedule: the wait before the next poll, given the time since submission and
+/// the number of polls made so far.
+pub trait Schedule {
+    /// The wait before the next poll.
+    fn next_delay(&self, elapsed: Duration, polls_made: u32) -> Duration;
+}
+
+/// Polling every `interval` (Alibaba's samples use 10–15 s).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FixedInterval(pub Duration);
+
+impl Schedule for FixedInterval {
+    fn next_delay(&self, _elapsed: Duration, _polls_made: u32) -> Duration {
+        self.0
+    }
+}
+
+/// The DashScope Python SDK's wait: 1, 1, 2, 2, 2, 4, 4, 4 s, then every 5 s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SdkSchedule;
+
+impl Schedule for SdkSchedule {
+    fn next_delay(&self, _elapsed: Duration, polls_made: u32) -> Duration {
+        const STEPS: [u64; 8] = [1, 1, 2, 2, 2, 4, 4, 4];
+        Duration::from_secs(STEPS.get(polls_made as usize).copied().unwrap_or(5))
+    }
+}
+
 /// Our elapsed-only schedule: intervals from the hazard rate of a modelled completion time.
-/// [`Poller`](super::Poller) adds what the task's answers say (the run's start) and is the
-/// one to use when the answers are at hand.
+/// The poller (`Poller`) adds what the task's answers say (the run's start) and is the one to
+/// use when the answers are at hand.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PollSchedule {
     /// Median time to completion of a normal run, seconds.
@@ -21,9 +54,8 @@ pub struct PollSchedule {
     pub early_failure_share: f64,
     /// Mean time to an early failure, seconds.
     pub early_failure_mean_s: f64,
-    /// Seconds of detection delay one request is worth (λ): larger polls less. (The
-    /// [`Poller`](super::Poller) uses its own values, [`super::REQUEST_COST_VACE_S`] and
-    /// [`super::REQUEST_COST_WAN27_S`].)
+    /// Seconds of detection delay one request is worth (λ): larger polls less. (The poller
+    /// uses its own values, `REQUEST_COST_VACE_S` and `REQUEST_COST_WAN27_S`.)
     pub request_cost_s: f64,
     /// Shortest interval.
     pub min_interval: Duration,
@@ -35,9 +67,10 @@ pub struct PollSchedule {
 impl PollSchedule {
     /// `wan2.1-vace-plus` / `wanx2.1-vace-plus`: about 5–10 minutes.
     pub fn vace() -> Self {
+        let (median_s, sigma) = model_prior(Some(Family::Vace));
         PollSchedule {
-            median_s: 420.0,
-            sigma: 0.25,
+            median_s,
+            sigma,
             early_failure_share: 0.03,
             early_failure_mean_s: 8.0,
             request_cost_s: 0.12,
@@ -48,9 +81,10 @@ impl PollSchedule {
 
     /// `wan2.7-videoedit`: about 1–5 minutes.
     pub fn wan27() -> Self {
+        let (median_s, sigma) = model_prior(Some(Family::VideoEdit27));
         PollSchedule {
-            median_s: 150.0,
-            sigma: 0.45,
+            median_s,
+            sigma,
             early_failure_share: 0.03,
             early_failure_mean_s: 8.0,
             request_cost_s: 0.15,
@@ -62,8 +96,14 @@ impl PollSchedule {
     /// The schedule for a model name; unknown models get the wan2.7 one (the shorter tasks,
     /// so nothing is detected late).
     pub fn for_model(model: &str) -> Self {
-        match crate::Model::parse(model).map(crate::Model::family) {
-            Some(crate::Family::Vace) => Self::vace(),
+        Self::for_family(crate::Model::parse(model).map(crate::Model::family))
+    }
+
+    /// The schedule of a model family (`None`, an unknown model: the wan2.7 one). Its knobs
+    /// (request cost, bounds, early failures) are the poller's too.
+    pub(crate) fn for_family(family: Option<Family>) -> Self {
+        match family {
+            Some(Family::Vace) => Self::vace(),
             _ => Self::wan27(),
         }
     }
@@ -71,15 +111,15 @@ impl PollSchedule {
     /// The elapsed-only schedule for a create-task body: the model's schedule with the
     /// completion time of [`RequestFeatures::from_body`]'s prior (run time plus a few seconds
     /// of queueing). A body that says nothing usable gives [`PollSchedule::for_model`].
-    /// [`Poller::for_request`](super::Poller::for_request) is better wherever the task's
-    /// answers are at hand: it also re-anchors at the run's start.
+    /// The poller's `for_request` is better wherever the task's answers are at hand: it also
+    /// re-anchors at the run's start.
     pub fn for_request(body: &Value) -> Self {
         let features = RequestFeatures::from_body(body);
         let prior = features.run_prior();
         PollSchedule {
-            median_s: prior.median_s + super::poller::TYPICAL_QUEUE_S,
+            median_s: prior.median_s + TYPICAL_QUEUE_S,
             sigma: prior.sigma,
-            ..features.knobs()
+            ..Self::for_family(features.family())
         }
     }
 
@@ -276,6 +316,14 @@ pub(crate) fn erfc(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sdk_schedule_is_the_documented_one() {
+        let delays: Vec<u64> = (0..10)
+            .map(|i| SdkSchedule.next_delay(Duration::ZERO, i).as_secs())
+            .collect();
+        assert_eq!(delays, [1, 1, 2, 2, 2, 4, 4, 4, 5, 5]);
+    }
 
     #[test]
     fn erfc_matches_known_values() {

@@ -8,8 +8,12 @@ mod fields;
 mod vace;
 mod wan27;
 
+/// The fields of each VACE function, defined in [`crate::model::fields`] (kept here for
+/// callers of the earlier names).
+pub use crate::model::fields::{
+    vace_input as vace_input_fields, vace_parameters as vace_parameter_fields,
+};
 pub use fields::{is_chinese_char, prompt_chars};
-pub use vace::{input_fields as vace_input_fields, parameter_fields as vace_parameter_fields};
 
 use crate::cat;
 use crate::issue::{Issue, IssueCode};

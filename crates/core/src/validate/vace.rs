@@ -10,56 +10,17 @@ use crate::model::{
 };
 use serde_json::{Map, Value};
 
-const COMMON_INPUT: &[&str] = &["function", "prompt"];
-const COMMON_PARAMS: &[&str] = &["duration", "prompt_extend", "seed", "watermark"];
+use crate::model::fields::{
+    vace_input as input_fields, vace_parameters as parameter_fields, VACE_COMMON_INPUT,
+    VACE_COMMON_PARAMETERS,
+};
+
 const EXTENSION_SOURCES: &[&str] = &[
     "first_frame_url",
     "last_frame_url",
     "first_clip_url",
     "last_clip_url",
 ];
-
-/// The `input` fields a function reads, beyond `function` and `prompt`.
-pub fn input_fields(function: VaceFunction) -> &'static [&'static str] {
-    match function {
-        VaceFunction::ImageReference => &["ref_images_url"],
-        VaceFunction::VideoRepainting => &["video_url", "ref_images_url"],
-        VaceFunction::VideoEdit => &[
-            "video_url",
-            "ref_images_url",
-            "mask_image_url",
-            "mask_frame_id",
-            "mask_video_url",
-        ],
-        VaceFunction::VideoExtension => &[
-            "first_frame_url",
-            "last_frame_url",
-            "first_clip_url",
-            "last_clip_url",
-            "video_url",
-        ],
-        VaceFunction::VideoOutpainting => &["video_url"],
-    }
-}
-
-/// The `parameters` a function reads, beyond `duration`, `prompt_extend`, `seed`, `watermark`.
-pub fn parameter_fields(function: VaceFunction) -> &'static [&'static str] {
-    match function {
-        VaceFunction::ImageReference => &["obj_or_bg", "size"],
-        VaceFunction::VideoRepainting => &["control_condition", "strength"],
-        VaceFunction::VideoEdit => &[
-            "control_condition",
-            "mask_type",
-            "expand_ratio",
-            "expand_mode",
-            "size",
-        ],
-        VaceFunction::VideoExtension => &["control_condition"],
-        VaceFunction::VideoOutpainting => {
-            &["top_scale", "bottom_scale", "left_scale", "right_scale"]
-        }
-    }
-}
 
 impl Checker {
     /// Every VACE rule. `model` is the name as given (for messages).
@@ -111,7 +72,7 @@ impl Checker {
         self.unexpected_keys(
             input,
             "input",
-            COMMON_INPUT,
+            VACE_COMMON_INPUT,
             input_fields(function),
             &context,
         );
@@ -119,7 +80,13 @@ impl Checker {
         let params_or_empty = params.unwrap_or(&empty);
         if let Some(params) = params {
             let known = parameter_fields(function);
-            self.unexpected_keys(params, "parameters", COMMON_PARAMS, known, &context);
+            self.unexpected_keys(
+                params,
+                "parameters",
+                VACE_COMMON_PARAMETERS,
+                known,
+                &context,
+            );
         }
 
         match function {

@@ -7,16 +7,7 @@ use crate::issue::IssueCode;
 use crate::model::{limits, AudioSetting, MediaType, Ratio, Resolution};
 use serde_json::{Map, Value};
 
-const INPUT_FIELDS: &[&str] = &["prompt", "negative_prompt", "media"];
-const PARAM_FIELDS: &[&str] = &[
-    "resolution",
-    "ratio",
-    "duration",
-    "audio_setting",
-    "prompt_extend",
-    "watermark",
-    "seed",
-];
+use crate::model::fields::{WAN27_INPUT, WAN27_PARAMETERS};
 
 impl Checker {
     /// Every wan2.7-videoedit rule.
@@ -39,11 +30,11 @@ impl Checker {
             false,
             model,
         );
-        self.unexpected_keys(input, "input", INPUT_FIELDS, &[], model);
+        self.unexpected_keys(input, "input", WAN27_INPUT, &[], model);
         self.media(input, model);
 
         if let Some(params) = self.object(body, "", "parameters") {
-            self.unexpected_keys(params, "parameters", PARAM_FIELDS, &[], model);
+            self.unexpected_keys(params, "parameters", WAN27_PARAMETERS, &[], model);
             self.enumerated(
                 params,
                 "parameters",

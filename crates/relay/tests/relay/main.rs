@@ -11,3 +11,4 @@ mod hostile;
 mod key_holding;
 mod limits;
 mod seeds;
+mod static_files;

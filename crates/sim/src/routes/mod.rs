@@ -22,6 +22,8 @@ use serde_json::json;
 use crate::error::{request_id, SimError};
 use crate::state::State;
 
+pub(crate) use results::parse_range;
+
 /// The query string of a GET as a handler takes it: a malformed one is not rejected by axum,
 /// so the handler can authorize first (see [`query_params`]).
 type RawQuery = Result<Query<HashMap<String, String>>, QueryRejection>;
@@ -52,6 +54,7 @@ pub fn router(state: State) -> Router {
         .route("/oss", post(oss::upload))
         .route("/oss/{*key}", get(oss::download))
         .route("/results/{file}", get(results::video))
+        .route("/samples/{name}", get(crate::samples::serve))
         .nest("/__sim", control::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

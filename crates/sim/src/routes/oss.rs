@@ -196,6 +196,9 @@ async fn receive(
 
 /// `GET /oss/{key}`: the stored bytes (debugging aid; real OSS objects are private).
 pub async fn download(AxState(state): AxState<State>, Path(key): Path<String>) -> Response {
+    if let Some(sample) = crate::samples::by_oss_url(&format!("oss://{key}")) {
+        return ([(header::CONTENT_TYPE, sample.content_type)], sample.bytes).into_response();
+    }
     let inner = state.lock();
     match inner.uploads.get(&key) {
         Some(obj) => {

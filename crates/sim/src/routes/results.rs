@@ -68,7 +68,7 @@ fn serve(range: Option<&str>) -> Response {
 }
 
 /// One `bytes=a-b`, `bytes=a-` or `bytes=-n` range as inclusive indices within `len`.
-fn parse_range(spec: &str, len: usize) -> Option<(usize, usize)> {
+pub(crate) fn parse_range(spec: &str, len: usize) -> Option<(usize, usize)> {
     let r = spec.trim().strip_prefix("bytes=")?;
     if r.contains(',') || len == 0 {
         return None;
