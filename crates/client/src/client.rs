@@ -302,7 +302,7 @@ impl Client {
 
     fn add_token(&self, headers: &mut Vec<(&'static str, String)>) {
         if let Some(token) = &self.inner.config.relay_token {
-            headers.push(("X-Relay-Token", token.clone()));
+            headers.push((wanedit_core::headers::X_RELAY_TOKEN, token.clone()));
         }
     }
 

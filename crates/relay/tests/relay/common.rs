@@ -69,6 +69,20 @@ pub fn start_relay(args: &[&str], env: &[(&str, &str)]) -> RelayProc {
     }
 }
 
+/// A relay serving the web UI files in `dir`, with an unreachable upstream (the UI tests do
+/// not call it).
+pub fn start_ui_relay(dir: &std::path::Path) -> RelayProc {
+    start_relay(
+        &[
+            "--serve",
+            dir.to_str().unwrap(),
+            "--upstream",
+            "x=http://127.0.0.1:9",
+        ],
+        &[],
+    )
+}
+
 /// Starts the relay with `--upstream sim=<simulator>` followed by `extra`: the usual relay in
 /// front of the in-process simulator, so each test names only what it adds.
 pub fn start_relay_for_sim(

@@ -294,15 +294,7 @@ async fn serves_the_web_ui() {
     .unwrap();
     std::fs::write(dir.join("assets/app.wasm"), vec![0u8; 4096]).unwrap();
     std::fs::write(dir.join("assets/app.js"), "console.log('hi')".repeat(100)).unwrap();
-    let relay = start_relay(
-        &[
-            "--serve",
-            dir.to_str().unwrap(),
-            "--upstream",
-            "x=http://127.0.0.1:9",
-        ],
-        &[],
-    );
+    let relay = start_ui_relay(&dir);
     let c = client();
     let resp = c.get(relay.url("/")).send().await.unwrap();
     assert_eq!(resp.status().as_u16(), 200);

@@ -14,15 +14,7 @@ async fn hashed_assets_are_immutable_and_precompressed_siblings_are_served() {
     // Marker contents: the relay must send these bytes, not compress the original itself.
     std::fs::write(dir.join("app-0123456789abcdef.js.br"), b"BROTLI-SIBLING").unwrap();
     std::fs::write(dir.join("app-0123456789abcdef.js.gz"), b"GZIP-SIBLING").unwrap();
-    let relay = start_relay(
-        &[
-            "--serve",
-            dir.to_str().unwrap(),
-            "--upstream",
-            "x=http://127.0.0.1:9",
-        ],
-        &[],
-    );
+    let relay = start_ui_relay(&dir);
     let c = client();
     let url = relay.url("/app-0123456789abcdef.js");
 
