@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { openApp, startRelay, unexpected, until } from './ui-helpers.mjs';
+import { startRelay, until, withAppPage } from './ui-helpers.mjs';
 import {
   ALLOWED,
   FAKE,
@@ -41,17 +41,8 @@ after(async () => {
   await relay?.stop();
 });
 
-async function withPage(name, fn, { allow = ALLOWED, ...opts } = {}) {
-  const app = await openApp(relay, { timeScale: SCALE, ...opts });
-  try {
-    await fn(app);
-  } finally {
-    await app.shot(name).catch(() => {});
-    const left = unexpected(app.problems, allow);
-    await app.close();
-    assert.deepEqual(left, [], 'browser problems');
-  }
-}
+const withPage = (name, fn, { allow = ALLOWED, ...opts } = {}) =>
+  withAppPage(relay, name, fn, { allow, timeScale: SCALE, ...opts });
 
 describe('web UI against the relay and the simulator', { timeout: 300_000 }, () => {
   test('all six operations: filled in, submitted, followed to SUCCEEDED, result plays', async () => {

@@ -11,6 +11,7 @@
 // Environment: WANEDIT_RELAY_BIN (default target/debug/wanedit-relay, built with cargo when
 // missing).
 
+import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -150,6 +151,22 @@ export async function openApp(relay, { viewport, init, timeScale } = {}) {
 }
 
 /** Problems other than those expected by a test (`allow`: regexps). */
+/**
+ * Runs `fn(app)` on a fresh app page of `relay` (openApp `opts`), then takes screenshot
+ * `name` and fails on any browser problem not matched by `allow`.
+ */
+export async function withAppPage(relay, name, fn, { allow = [], ...opts } = {}) {
+  const app = await openApp(relay, opts);
+  try {
+    await fn(app);
+  } finally {
+    await app.shot(name).catch(() => {});
+    const left = unexpected(app.problems, allow);
+    await app.close();
+    assert.deepEqual(left, [], 'browser problems');
+  }
+}
+
 export function unexpected(problems, allow = []) {
   return problems.filter((p) => !allow.some((re) => re.test(p)));
 }

@@ -8,22 +8,12 @@
 // Screenshots go to tests/artifacts/ui-task-*.png.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openApp, startRelay, unexpected, until } from './ui-helpers.mjs';
+import { startRelay, until, withAppPage } from './ui-helpers.mjs';
 import { ALLOWED, FAKE, fill, openTab, submit, taskStatus, waitStatus } from './ui-forms.mjs';
 
 const SCALE = 60;
 
-async function withPage(relay, name, fn, allow) {
-  const app = await openApp(relay, { timeScale: SCALE });
-  try {
-    await fn(app);
-  } finally {
-    await app.shot(name).catch(() => {});
-    const left = unexpected(app.problems, allow);
-    await app.close();
-    assert.deepEqual(left, [], 'browser problems');
-  }
-}
+const withPage = (relay, name, fn, allow) => withAppPage(relay, name, fn, { allow, timeScale: SCALE });
 
 /** Submits a Wan 2.7 edit (frozen simulator clock: it stays PENDING); resolves to its id. */
 async function pendingTask(page) {
